@@ -1,0 +1,372 @@
+"""Export and import of one profile's journal: JSON (exact round trip) and CSV (spreadsheets).
+
+The JSON format is described by the pydantic models below (``format``/``version`` mark it).
+Database ids are not exported: ``export_json(import_json(export_json(p)))`` equals the original
+export exactly, whichever database it passes through.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from backcoach.core.records import (
+    DisclaimerAck,
+    DoseValue,
+    History,
+    MorningCheckin,
+    MorningFeeling,
+    Note,
+    PlanChange,
+    ScreeningRecord,
+    SessionOutcome,
+    SessionRecord,
+    SetRecord,
+    SetSource,
+    Side,
+)
+from backcoach.storage.errors import ImportFormatError, StorageError, UnknownProfileError
+from backcoach.storage.journal import Journal, validate_profile_name
+
+FORMAT = "backcoach-journal"
+VERSION = 1
+_MAX_ERRORS_SHOWN = 5
+
+Pain = Annotated[int, Field(ge=0, le=10)]
+Count = Annotated[int, Field(ge=0)]
+Ident = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class SetV1(_Model):
+    exercise_id: Ident
+    reps: Count
+    hold_s: Annotated[float, Field(ge=0)]
+    started_at: AwareDatetime
+    ended_at: AwareDatetime
+    side: Side | None = None
+    source: SetSource = SetSource.MANUAL
+    quality: Annotated[float, Field(ge=0, le=1)] | None = None
+
+    @classmethod
+    def of(cls, r: SetRecord) -> SetV1:
+        return cls(
+            exercise_id=r.exercise_id, reps=r.reps, hold_s=float(r.hold_s),
+            started_at=r.started_at, ended_at=r.ended_at, side=r.side, source=r.source,
+            quality=r.quality,
+        )  # fmt: skip
+
+    def record(self) -> SetRecord:
+        return SetRecord(
+            exercise_id=self.exercise_id, reps=self.reps, hold_s=self.hold_s,
+            started_at=self.started_at, ended_at=self.ended_at, side=self.side,
+            source=self.source, quality=self.quality,
+        )  # fmt: skip
+
+
+class SessionV1(_Model):
+    started_at: AwareDatetime
+    outcome: SessionOutcome
+    pain_before: Pain | None = None
+    pain_after: Pain | None = None
+    ended_at: AwareDatetime | None = None
+    stop_exercise_id: Ident | None = None
+    stop_at: AwareDatetime | None = None
+    note: str | None = None
+    sets: list[SetV1] = []
+
+    @classmethod
+    def of(cls, r: SessionRecord) -> SessionV1:
+        return cls(
+            started_at=r.started_at, outcome=r.outcome, pain_before=r.pain_before,
+            pain_after=r.pain_after, ended_at=r.ended_at, stop_exercise_id=r.stop_exercise_id,
+            stop_at=r.stop_at, note=r.note, sets=[SetV1.of(s) for s in r.sets],
+        )  # fmt: skip
+
+    def record(self) -> SessionRecord:
+        return SessionRecord(
+            started_at=self.started_at, outcome=self.outcome, pain_before=self.pain_before,
+            pain_after=self.pain_after, ended_at=self.ended_at,
+            stop_exercise_id=self.stop_exercise_id, stop_at=self.stop_at,
+            sets=tuple(s.record() for s in self.sets), note=self.note,
+        )  # fmt: skip
+
+
+class ScreeningV1(_Model):
+    taken_at: AwareDatetime
+    answers: dict[Ident, bool]
+    positive_flags: list[Ident]
+    cleared_at: AwareDatetime | None = None
+    cleared_note: str | None = None
+
+    @classmethod
+    def of(cls, r: ScreeningRecord) -> ScreeningV1:
+        return cls(
+            taken_at=r.taken_at, answers=dict(r.answers), positive_flags=list(r.positive_flags),
+            cleared_at=r.cleared_at, cleared_note=r.cleared_note,
+        )  # fmt: skip
+
+    def record(self) -> ScreeningRecord:
+        return ScreeningRecord(
+            taken_at=self.taken_at, answers=dict(self.answers),
+            positive_flags=tuple(self.positive_flags), cleared_at=self.cleared_at,
+            cleared_note=self.cleared_note,
+        )  # fmt: skip
+
+
+class CheckinV1(_Model):
+    day: date
+    feeling: MorningFeeling
+    pain: Pain | None = None
+    at: AwareDatetime | None = None
+
+    @classmethod
+    def of(cls, r: MorningCheckin) -> CheckinV1:
+        return cls(day=r.day, feeling=r.feeling, pain=r.pain, at=r.at)
+
+    def record(self) -> MorningCheckin:
+        return MorningCheckin(day=self.day, feeling=self.feeling, pain=self.pain, at=self.at)
+
+
+class DoseV1(_Model):
+    reps: Count
+    hold_s: Count
+    sessions_per_day: Count
+
+    @classmethod
+    def of(cls, d: DoseValue) -> DoseV1:
+        return cls(reps=d.reps, hold_s=d.hold_s, sessions_per_day=d.sessions_per_day)
+
+    def value(self) -> DoseValue:
+        return DoseValue(self.reps, self.hold_s, self.sessions_per_day)
+
+
+class PlanChangeV1(_Model):
+    exercise_id: Ident
+    at: AwareDatetime
+    from_dose: DoseV1 | None
+    to_dose: DoseV1
+    reason_code: Annotated[str, Field(min_length=1, max_length=32)]
+    reason: str
+
+    @classmethod
+    def of(cls, r: PlanChange) -> PlanChangeV1:
+        return cls(
+            exercise_id=r.exercise_id, at=r.at,
+            from_dose=None if r.from_dose is None else DoseV1.of(r.from_dose),
+            to_dose=DoseV1.of(r.to_dose), reason_code=r.reason_code, reason=r.reason,
+        )  # fmt: skip
+
+    def record(self) -> PlanChange:
+        return PlanChange(
+            exercise_id=self.exercise_id, at=self.at,
+            from_dose=None if self.from_dose is None else self.from_dose.value(),
+            to_dose=self.to_dose.value(), reason_code=self.reason_code, reason=self.reason,
+        )  # fmt: skip
+
+
+class AckV1(_Model):
+    version: Annotated[str, Field(min_length=1, max_length=64)]
+    at: AwareDatetime
+
+
+class NoteV1(_Model):
+    at: AwareDatetime
+    text: str
+
+
+class JournalExportV1(_Model):
+    """One profile's whole journal. Lists are oldest first, as in ``History``."""
+
+    format: Literal["backcoach-journal"]
+    version: Literal[1]
+    profile: Annotated[str, Field(min_length=1, max_length=100)]
+    disclaimer_acks: list[AckV1] = []
+    screenings: list[ScreeningV1] = []
+    sessions: list[SessionV1] = []
+    checkins: list[CheckinV1] = []
+    plan_changes: list[PlanChangeV1] = []
+    notes: list[NoteV1] = []
+
+    def history(self) -> History:
+        return History(
+            sessions=tuple(s.record() for s in self.sessions),
+            checkins=tuple(c.record() for c in self.checkins),
+            screenings=tuple(s.record() for s in self.screenings),
+            plan_changes=tuple(p.record() for p in self.plan_changes),
+            disclaimer_acks=tuple(DisclaimerAck(a.version, a.at) for a in self.disclaimer_acks),
+            notes=tuple(Note(at=n.at, text=n.text) for n in self.notes),
+        )
+
+
+def export_model(profile: str, history: History) -> JournalExportV1:
+    return JournalExportV1(
+        format=FORMAT,
+        version=VERSION,
+        profile=profile,
+        disclaimer_acks=[AckV1(version=a.version, at=a.at) for a in history.disclaimer_acks],
+        screenings=[ScreeningV1.of(s) for s in history.screenings],
+        sessions=[SessionV1.of(s) for s in history.sessions],
+        checkins=[CheckinV1.of(c) for c in history.checkins],
+        plan_changes=[PlanChangeV1.of(p) for p in history.plan_changes],
+        notes=[NoteV1(at=n.at, text=n.text) for n in history.notes],
+    )
+
+
+def export_json(journal: Journal, profile: str) -> dict[str, Any]:
+    """Everything of ``profile`` as a JSON-ready dict (``json.dumps`` it as is)."""
+    _require_profile(journal, profile)
+    return export_model(profile, journal.history(profile)).model_dump(mode="json")
+
+
+def _require_profile(journal: Journal, profile: str) -> None:
+    if profile not in journal.profiles():
+        raise UnknownProfileError(f"there is no profile named {profile!r} to export")
+
+
+def import_json(journal: Journal, data: Any, as_profile: str | None = None) -> str:
+    """Restore an ``export_json`` dict as a new profile (its own name, or ``as_profile``).
+
+    Malformed data raises ``ImportFormatError`` saying where; an existing profile name raises
+    ``ProfileExistsError``. Either all of it is stored, in one transaction, or nothing.
+    Returns the name of the profile created.
+    """
+    parsed = parse_export(data)
+    name = validate_profile_name(as_profile if as_profile is not None else parsed.profile)
+    journal.add_history(name, parsed.history())
+    return name
+
+
+def parse_export(data: Any) -> JournalExportV1:
+    """Validate ``data`` as a journal export, with a message a person can act on."""
+    if not isinstance(data, dict):
+        raise ImportFormatError("this is not a backcoach journal export (expected a JSON object)")
+    if data.get("format") != FORMAT:
+        raise ImportFormatError(
+            f'this is not a backcoach journal export (its "format" is not {FORMAT!r})'
+        )
+    version = data.get("version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
+        raise ImportFormatError(
+            f"this export has format version {version}, newer than this backcoach reads "
+            f"({VERSION}); upgrade backcoach to import it."
+        )
+    try:
+        return JournalExportV1.model_validate(data)
+    except ValidationError as exc:
+        raise ImportFormatError(_describe(exc)) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    errors = exc.errors(include_url=False)
+    lines = [
+        f"  {'.'.join(str(part) for part in err['loc']) or '(top)'}: {err['msg']}"
+        for err in errors[:_MAX_ERRORS_SHOWN]
+    ]
+    more = len(errors) - _MAX_ERRORS_SHOWN
+    if more > 0:
+        lines.append(f"  ... and {more} more")
+    return "the journal export is not valid; nothing was imported:\n" + "\n".join(lines)
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+SESSION_COLUMNS = (
+    "session_id", "started_at", "ended_at", "outcome", "pain_before", "pain_after",
+    "stop_exercise_id", "stop_at", "set_count", "note",
+)  # fmt: skip
+SET_COLUMNS = (
+    "session_id", "set_id", "exercise_id", "side", "reps", "hold_s", "source", "quality",
+    "started_at", "ended_at",
+)  # fmt: skip
+PAIN_COLUMNS = ("at", "day", "kind", "pain", "feeling", "session_id")
+PLAN_COLUMNS = (
+    "at", "exercise_id", "reason_code", "from_reps", "from_hold_s", "from_sessions_per_day",
+    "to_reps", "to_hold_s", "to_sessions_per_day", "reason",
+)  # fmt: skip
+
+
+def export_csv(journal: Journal, profile: str, out_dir: Path) -> list[Path]:
+    """Write sessions.csv, sets.csv, pain.csv and plan_changes.csv into ``out_dir``.
+
+    Times are ISO 8601 UTC; empty cells mean "not recorded". Returns the files written.
+    """
+    _require_profile(journal, profile)
+    history = journal.history(profile)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        return [
+            _write(out_dir / "sessions.csv", SESSION_COLUMNS, _session_rows(history)),
+            _write(out_dir / "sets.csv", SET_COLUMNS, _set_rows(history)),
+            _write(out_dir / "pain.csv", PAIN_COLUMNS, _pain_rows(history)),
+            _write(out_dir / "plan_changes.csv", PLAN_COLUMNS, _plan_rows(history)),
+        ]
+    except OSError as exc:
+        raise StorageError(f"cannot write the CSV export to {out_dir}: {exc.strerror}") from exc
+
+
+def _write(path: Path, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        writer.writerows([_cell(v) for v in row] for row in rows)
+    return path
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, date):  # datetime is a date too
+        return value.isoformat()
+    return value
+
+
+def _session_rows(history: History) -> Iterable[Sequence[object]]:
+    for s in history.sessions:
+        yield (
+            s.id, s.started_at, s.ended_at, s.outcome.value, s.pain_before, s.pain_after,
+            s.stop_exercise_id, s.stop_at, len(s.sets), s.note,
+        )  # fmt: skip
+
+
+def _set_rows(history: History) -> Iterable[Sequence[object]]:
+    for s in history.sessions:
+        for r in s.sets:
+            yield (
+                s.id, r.id, r.exercise_id, r.side.value if r.side else None, r.reps, r.hold_s,
+                r.source.value, r.quality, r.started_at, r.ended_at,
+            )  # fmt: skip
+
+
+def _pain_rows(history: History) -> Iterable[Sequence[object]]:
+    rows: list[tuple[object, ...]] = []
+    for s in history.sessions:
+        if s.pain_before is not None:
+            rows.append((s.started_at, s.started_at.date(), "before_session", s.pain_before, None,
+                         s.id))  # fmt: skip
+        if s.pain_after is not None:
+            at = s.ended_at or s.started_at
+            rows.append((at, at.date(), "after_session", s.pain_after, None, s.id))
+    for c in history.checkins:
+        rows.append((c.at, c.day, "morning_checkin", c.pain, c.feeling.value, None))
+    rows.sort(key=lambda row: (row[1], row[0] is None, str(row[0])))
+    return rows
+
+
+def _plan_rows(history: History) -> Iterable[Sequence[object]]:
+    for p in history.plan_changes:
+        start = p.from_dose
+        yield (
+            p.at, p.exercise_id, p.reason_code,
+            start.reps if start else None, start.hold_s if start else None,
+            start.sessions_per_day if start else None,
+            p.to_dose.reps, p.to_dose.hold_s, p.to_dose.sessions_per_day, p.reason,
+        )  # fmt: skip

@@ -1,0 +1,375 @@
+"""The pain journal: the one object the CLI and web use to read and write a profile's records.
+
+Every write is its own transaction, committed before the method returns: a set is on disk as
+soon as ``add_set`` returns, so killing the process mid-session loses nothing already done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+
+from sqlalchemy import select
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from backcoach.core.records import (
+    DisclaimerAck,
+    History,
+    MorningCheckin,
+    Note,
+    PlanChange,
+    ScreeningRecord,
+    SessionOutcome,
+    SessionRecord,
+    SetRecord,
+)
+from backcoach.storage import mapping
+from backcoach.storage.database import (
+    DATABASE_FILENAME,
+    check_sqlite_file,
+    corrupt_message,
+    describe_error,
+    is_corruption,
+    make_engine,
+    migrate,
+    resolve_data_dir,
+    sqlite_url,
+)
+from backcoach.storage.errors import (
+    ProfileExistsError,
+    StorageError,
+    UnknownProfileError,
+    UnknownRecordError,
+)
+from backcoach.storage.models import (
+    PROFILE_NAME_MAX,
+    CheckinRow,
+    DisclaimerAckRow,
+    NoteRow,
+    PlanChangeRow,
+    Profile,
+    ScreeningRow,
+    SessionRow,
+)
+
+
+def validate_profile_name(name: str) -> str:
+    """A profile name: non-empty, no surrounding spaces, at most 100 characters."""
+    if not isinstance(name, str) or not name.strip():
+        raise StorageError("a profile name must not be empty")
+    if name != name.strip():
+        raise StorageError(f"profile name {name!r} must not start or end with spaces")
+    if len(name) > PROFILE_NAME_MAX:
+        raise StorageError(f"profile name is longer than {PROFILE_NAME_MAX} characters")
+    return name
+
+
+class Journal:
+    """A handle on one journal database. Open with ``Journal.open``; close when done."""
+
+    def __init__(self, engine: Engine, path: Path | None = None) -> None:
+        self._engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self.path = path  # the SQLite file, or None for another database URL
+
+    # --- opening and closing ------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, data_dir: Path | None = None, url: str | None = None) -> Journal:
+        """Open (creating if needed) the journal and migrate it to the newest schema.
+
+        ``url`` (any SQLAlchemy URL, e.g. PostgreSQL) wins over ``data_dir``; otherwise the
+        database is ``journal.sqlite3`` in ``resolve_data_dir(data_dir)``. A damaged file raises
+        ``StorageError`` naming it and is never modified.
+        """
+        path: Path | None = None
+        if url is None:
+            folder = resolve_data_dir(data_dir)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(f"cannot create the data folder {folder}: {exc}") from exc
+            path = folder / DATABASE_FILENAME
+            check_sqlite_file(path)
+            url = sqlite_url(path)
+        where = str(path) if path is not None else _safe_url(url)
+        try:
+            engine = make_engine(url)
+        except (SQLAlchemyError, ImportError, ValueError) as exc:
+            message = describe_error(exc) if isinstance(exc, SQLAlchemyError) else str(exc)
+            raise StorageError(f"cannot use the database {where}: {message}") from exc
+        try:
+            migrate(engine)
+        except StorageError:
+            engine.dispose()
+            raise
+        except SQLAlchemyError as exc:
+            engine.dispose()
+            if path is not None and is_corruption(exc):
+                raise StorageError(corrupt_message(path)) from exc
+            raise StorageError(f"cannot open the journal {where}: {describe_error(exc)}") from exc
+        return cls(engine, path)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: committed on success, rolled back entirely on any error."""
+        session = self._sessions()
+        try:
+            with session.begin():
+                yield session
+        except StorageError:
+            raise
+        except SQLAlchemyError as exc:
+            where = self.path or _safe_url(str(self._engine.url))
+            if self.path is not None and is_corruption(exc):
+                raise StorageError(corrupt_message(self.path)) from exc
+            raise StorageError(
+                f"could not read or write the journal {where}: {describe_error(exc)}"
+            ) from exc
+        finally:
+            session.close()
+
+    # --- profiles -----------------------------------------------------------------------------
+
+    def profiles(self) -> list[str]:
+        with self.transaction() as session:
+            return list(session.scalars(select(Profile.name).order_by(Profile.name)))
+
+    def ensure_profile(self, name: str) -> int:
+        """The id of profile ``name``, creating it if it does not exist yet.
+
+        Safe when two threads or processes create the same profile at the same moment.
+        """
+        validate_profile_name(name)
+        try:
+            with self.transaction() as session:
+                return self._profile(session, name, create=True).id
+        except StorageError as exc:
+            if not isinstance(exc.__cause__, IntegrityError):
+                raise
+        with self.transaction() as session:  # someone else created it meanwhile: use theirs
+            return self._profile(session, name, create=False).id
+
+    def _profile(self, session: Session, name: str, *, create: bool) -> Profile:
+        validate_profile_name(name)
+        profile = session.scalar(select(Profile).where(Profile.name == name))
+        if profile is None:
+            if not create:
+                raise UnknownProfileError(f"there is no profile named {name!r}")
+            profile = Profile(name=name)
+            session.add(profile)
+            session.flush()
+        return profile
+
+    def forget(self, profile: str) -> None:
+        """Delete the profile and every record of it. Unknown profiles raise
+        ``UnknownProfileError``."""
+        with self.transaction() as session:
+            row = self._profile(session, profile, create=False)
+            session.delete(row)
+
+    def add_history(self, profile: str, history: History) -> None:
+        """Store a whole ``History`` as the new profile ``profile``, in one transaction.
+
+        Used by import. Raises ``ProfileExistsError`` if the profile already exists; on any
+        error nothing is stored. Record ids in ``history`` are ignored (new ones are assigned).
+        """
+        with self.transaction() as session:
+            validate_profile_name(profile)
+            if session.scalar(select(Profile.id).where(Profile.name == profile)) is not None:
+                raise ProfileExistsError(
+                    f"a profile named {profile!r} already exists; import it under another name "
+                    "or forget the existing one first"
+                )
+            owner = Profile(name=profile)
+            owner.disclaimer_acks = [mapping.ack_row(a) for a in history.disclaimer_acks]
+            owner.screenings = [mapping.screening_row(s) for s in history.screenings]
+            owner.sessions = [_session_row(s, s.outcome) for s in history.sessions]
+            owner.checkins = [mapping.checkin_row(c) for c in history.checkins]
+            owner.plan_changes = [mapping.plan_change_row(p) for p in history.plan_changes]
+            owner.notes = [mapping.note_row(n) for n in history.notes]
+            session.add(owner)
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def history(self, profile: str) -> History:
+        """Everything recorded for ``profile``, oldest first; empty for an unknown profile."""
+        validate_profile_name(profile)
+        with self.transaction() as session:
+            row = session.scalar(select(Profile).where(Profile.name == profile))
+            if row is None:
+                return History()
+            return _history(session, row.id)
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def add_disclaimer_ack(self, profile: str, ack: DisclaimerAck) -> None:
+        profile_id = self.ensure_profile(profile)
+        with self.transaction() as session:
+            row = mapping.ack_row(ack)
+            row.profile_id = profile_id
+            session.add(row)
+
+    def add_screening(self, profile: str, record: ScreeningRecord) -> int:
+        profile_id = self.ensure_profile(profile)
+        with self.transaction() as session:
+            row = mapping.screening_row(record)
+            row.profile_id = profile_id
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def clear_screening(self, profile: str, screening_id: int, at: datetime, note: str) -> None:
+        """Record that a professional has cleared the person after a positive screening."""
+        with self.transaction() as session:
+            owner = self._profile(session, profile, create=False)
+            row = session.get(ScreeningRow, screening_id)
+            if row is None or row.profile_id != owner.id:
+                raise UnknownRecordError(f"profile {profile!r} has no screening {screening_id}")
+            row.cleared_at = mapping.aware(at, "cleared at")
+            row.cleared_note = note
+
+    def start_session(self, profile: str, record: SessionRecord) -> int:
+        """Record a session as ``in_progress`` (with any sets it already has); returns its id."""
+        return self._insert_session(profile, record, SessionOutcome.IN_PROGRESS)
+
+    def add_session(self, profile: str, record: SessionRecord) -> int:
+        """Record a whole session, its outcome and sets at once (manual log, import)."""
+        return self._insert_session(profile, record, record.outcome)
+
+    def _insert_session(self, profile: str, record: SessionRecord, outcome: SessionOutcome) -> int:
+        profile_id = self.ensure_profile(profile)
+        with self.transaction() as session:
+            row = _session_row(record, outcome)
+            row.profile_id = profile_id
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def add_set(self, session_id: int, record: SetRecord) -> int:
+        """Store one completed set; it is committed before this returns."""
+        with self.transaction() as session:
+            if session.get(SessionRow, session_id) is None:
+                raise UnknownRecordError(f"there is no session {session_id}")
+            row = mapping.set_row(record)
+            row.session_id = session_id
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def finish_session(self, session_id: int, record: SessionRecord) -> None:
+        """Store how the session ended: pain scores, outcome, end and stop, note.
+
+        Sets are not touched (they were stored by ``add_set``), so passing the core's
+        ``GuidedSession.record()`` here never duplicates them.
+        """
+        with self.transaction() as session:
+            row = session.get(SessionRow, session_id)
+            if row is None:
+                raise UnknownRecordError(f"there is no session {session_id}")
+            mapping.apply_session(row, record, outcome=record.outcome)
+
+    def add_plan_changes(self, profile: str, changes: list[PlanChange]) -> None:
+        profile_id = self.ensure_profile(profile)
+        with self.transaction() as session:
+            for change in changes:
+                row = mapping.plan_change_row(change)
+                row.profile_id = profile_id
+                session.add(row)
+
+    def add_checkin(self, profile: str, checkin: MorningCheckin) -> int:
+        profile_id = self.ensure_profile(profile)
+        with self.transaction() as session:
+            row = mapping.checkin_row(checkin)
+            row.profile_id = profile_id
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def add_note(self, profile: str, note: Note) -> int:
+        profile_id = self.ensure_profile(profile)
+        with self.transaction() as session:
+            row = mapping.note_row(note)
+            row.profile_id = profile_id
+            session.add(row)
+            session.flush()
+            return row.id
+
+
+def _session_row(record: SessionRecord, outcome: SessionOutcome) -> SessionRow:
+    row = SessionRow()
+    mapping.apply_session(row, record, outcome=outcome)
+    row.sets = [mapping.set_row(s) for s in record.sets]
+    return row
+
+
+def _history(session: Session, profile_id: int) -> History:
+    sessions = session.scalars(
+        select(SessionRow)
+        .where(SessionRow.profile_id == profile_id)
+        .options(selectinload(SessionRow.sets))
+        .order_by(SessionRow.started_at, SessionRow.id)
+    )
+    screenings = session.scalars(
+        select(ScreeningRow)
+        .where(ScreeningRow.profile_id == profile_id)
+        .options(selectinload(ScreeningRow.answers))
+        .order_by(ScreeningRow.taken_at, ScreeningRow.id)
+    )
+    checkins = session.scalars(
+        select(CheckinRow)
+        .where(CheckinRow.profile_id == profile_id)
+        .order_by(CheckinRow.day, CheckinRow.id)
+    )
+    changes = session.scalars(
+        select(PlanChangeRow)
+        .where(PlanChangeRow.profile_id == profile_id)
+        .order_by(PlanChangeRow.at, PlanChangeRow.id)
+    )
+    acks = session.scalars(
+        select(DisclaimerAckRow)
+        .where(DisclaimerAckRow.profile_id == profile_id)
+        .order_by(DisclaimerAckRow.at, DisclaimerAckRow.id)
+    )
+    notes = session.scalars(
+        select(NoteRow).where(NoteRow.profile_id == profile_id).order_by(NoteRow.at, NoteRow.id)
+    )
+    return History(
+        sessions=tuple(mapping.session_record(r) for r in sessions),
+        checkins=tuple(mapping.checkin_record(r) for r in checkins),
+        screenings=tuple(mapping.screening_record(r) for r in screenings),
+        plan_changes=tuple(mapping.plan_change_record(r) for r in changes),
+        disclaimer_acks=tuple(mapping.ack_record(r) for r in acks),
+        notes=tuple(mapping.note_record(r) for r in notes),
+    )
+
+
+def _safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (SQLAlchemyError, ValueError):
+        return "<database URL>"

@@ -1,0 +1,78 @@
+"""The shipped exercise catalog loads, and a broken file is reported with its name and field."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from backcoach.core.catalog import (
+    CatalogError,
+    UnknownExerciseError,
+    default_catalog_dir,
+    load_catalog,
+)
+
+
+@pytest.fixture
+def catalog_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "exercises"
+    shutil.copytree(default_catalog_dir(), target)
+    return target
+
+
+def test_shipped_catalog_holds_the_three_exercises() -> None:
+    catalog = load_catalog()
+    assert set(catalog.ids) == {"knee-to-chest", "neck-flexion", "hip-flexor-stretch"}
+    hip = catalog.get("hip-flexor-stretch")
+    assert hip.sided and hip.side_rule
+    assert not catalog.get("knee-to-chest").sided
+    for exercise in catalog:
+        assert exercise.start.reps <= exercise.max.reps
+        assert exercise.start.hold_s <= exercise.max.hold_s
+
+
+def test_malformed_file_names_the_file_and_the_field(catalog_copy: Path) -> None:
+    path = catalog_copy / "knee-to-chest.toml"
+    text = path.read_text(encoding="utf-8").replace('position = "lying"', 'position = "upside"')
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogError) as info:
+        load_catalog(catalog_copy)
+    message = str(info.value)
+    assert "knee-to-chest.toml" in message
+    assert "field 'position'" in message
+
+
+def test_start_dose_above_maximum_is_rejected(catalog_copy: Path) -> None:
+    path = catalog_copy / "neck-flexion.toml"
+    text = path.read_text(encoding="utf-8").replace("[start]\nreps = 3", "[start]\nreps = 30")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"neck-flexion\.toml.*maximum dose"):
+        load_catalog(catalog_copy)
+
+
+def test_invalid_toml_names_the_file(catalog_copy: Path) -> None:
+    (catalog_copy / "broken.toml").write_text("id = [unclosed\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"broken\.toml: not valid TOML"):
+        load_catalog(catalog_copy)
+
+
+def test_id_must_match_the_file_name(catalog_copy: Path) -> None:
+    shutil.copy(catalog_copy / "neck-flexion.toml", catalog_copy / "neck-two.toml")
+    with pytest.raises(CatalogError, match=r"field 'id'.*neck-two"):
+        load_catalog(catalog_copy)
+
+
+def test_empty_folder_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(CatalogError, match="no exercise files"):
+        load_catalog(tmp_path)
+
+
+def test_unknown_id_names_the_known_ones() -> None:
+    catalog = load_catalog()
+    with pytest.raises(UnknownExerciseError) as info:
+        catalog.get("toe-touch")
+    assert "toe-touch" in str(info.value)
+    assert "knee-to-chest" in str(info.value)
+    assert "toe-touch" not in catalog

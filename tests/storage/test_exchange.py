@@ -1,0 +1,194 @@
+"""JSON export/import round-trips exactly; bad data is refused whole; CSV opens in a spreadsheet."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import dataclasses
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backcoach.core.records import History
+from backcoach.storage import (
+    ImportFormatError,
+    Journal,
+    ProfileExistsError,
+    StorageError,
+    UnknownProfileError,
+    export_csv,
+    export_json,
+    import_json,
+)
+
+Store = Callable[[Journal, str, History], None]
+Strip = Callable[[History], History]
+
+
+@pytest.fixture
+def exported(journal: Journal, sample_history: History, store: Store) -> dict[str, Any]:
+    store(journal, "ann", sample_history)
+    return export_json(journal, "ann")
+
+
+def test_export_has_a_format_marker_and_everything(exported: dict[str, Any]) -> None:
+    assert (exported["format"], exported["version"], exported["profile"]) == (
+        "backcoach-journal",
+        1,
+        "ann",
+    )
+    assert [
+        len(exported[k])
+        for k in ("sessions", "screenings", "checkins", "plan_changes", "disclaimer_acks", "notes")
+    ] == [2, 2, 2, 2, 1, 1]
+    assert len(exported["sessions"][0]["sets"]) == 3
+    assert exported["sessions"][1]["outcome"] == "sharp_pain"
+
+
+def test_json_round_trip_is_exact_through_a_file(
+    tmp_path: Path, exported: dict[str, Any], sample_history: History, without_ids: Strip
+) -> None:
+    text = json.dumps(exported, ensure_ascii=False)
+    with Journal.open(tmp_path / "other") as other:
+        assert import_json(other, json.loads(text)) == "ann"
+        assert export_json(other, "ann") == exported
+        assert without_ids(other.history("ann")) == sample_history
+
+
+def test_import_under_a_new_name(journal: Journal, exported: dict[str, Any]) -> None:
+    assert import_json(journal, exported, as_profile="ann-copy") == "ann-copy"
+    again = export_json(journal, "ann-copy")
+    assert again == {**exported, "profile": "ann-copy"}
+    assert journal.profiles() == ["ann", "ann-copy"]
+
+
+def test_import_into_an_existing_profile_is_refused(
+    journal: Journal, exported: dict[str, Any]
+) -> None:
+    before = journal.history("ann")
+    with pytest.raises(ProfileExistsError, match="already exists"):
+        import_json(journal, exported)
+    assert journal.history("ann") == before
+
+
+def _broken(exported: dict[str, Any], mutate: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    data = copy.deepcopy(exported)
+    mutate(data)
+    return data
+
+
+def _set_pain(data: dict[str, Any]) -> None:
+    data["sessions"][1]["pain_after"] = 11
+
+
+def _naive_time(data: dict[str, Any]) -> None:
+    data["notes"][0]["at"] = "2026-03-02T10:30:15"
+
+
+def _unknown_field(data: dict[str, Any]) -> None:
+    data["sessions"][0]["sets"][0]["colour"] = "red"
+
+
+def _bad_outcome(data: dict[str, Any]) -> None:
+    data["sessions"][0]["outcome"] = "finished"
+
+
+@pytest.mark.parametrize(
+    ("mutate", "where"),
+    [
+        (_set_pain, "sessions.1.pain_after"),
+        (_naive_time, "notes.0.at"),
+        (_unknown_field, "sessions.0.sets.0.colour"),
+        (_bad_outcome, "sessions.0.outcome"),
+    ],
+)
+def test_malformed_import_says_where_and_writes_nothing(
+    tmp_path: Path, exported: dict[str, Any], mutate: Callable[[dict[str, Any]], None], where: str
+) -> None:
+    with Journal.open(tmp_path / "other") as other:
+        with pytest.raises(ImportFormatError, match="nothing was imported") as caught:
+            import_json(other, _broken(exported, mutate))
+        assert where in str(caught.value)
+        assert other.profiles() == []
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ([1, 2], "expected a JSON object"),
+        ({"sessions": []}, "not a backcoach journal export"),
+        ({"format": "backcoach-journal", "version": 2, "profile": "x"}, "newer than"),
+    ],
+)
+def test_not_an_export_is_refused(journal: Journal, data: Any, message: str) -> None:
+    with pytest.raises(ImportFormatError, match=message):
+        import_json(journal, data)
+    assert journal.profiles() == []
+
+
+def test_database_failure_midway_leaves_nothing(journal: Journal, sample_history: History) -> None:
+    # NaN passes the dataclass but SQLite stores it as NULL, which the NOT NULL column refuses:
+    # a real database error after the profile and sessions were already flushed.
+    session = sample_history.sessions[1]
+    bad_set = dataclasses.replace(session.sets[0], hold_s=float("nan"))
+    bad = dataclasses.replace(
+        sample_history,
+        sessions=(sample_history.sessions[0], dataclasses.replace(session, sets=(bad_set,))),
+    )
+    with pytest.raises(StorageError, match="could not read or write"):
+        journal.add_history("carl", bad)
+    assert "carl" not in journal.profiles()
+    assert journal.history("carl") == History()
+
+
+def test_nan_in_an_export_is_refused(journal: Journal, exported: dict[str, Any]) -> None:
+    data = copy.deepcopy(exported)
+    data["sessions"][0]["sets"][0]["hold_s"] = float("nan")
+    with pytest.raises(ImportFormatError, match=r"sessions\.0\.sets\.0\.hold_s"):
+        import_json(journal, data, as_profile="copy")
+
+
+def test_export_of_unknown_profile_is_a_clear_error(journal: Journal, tmp_path: Path) -> None:
+    with pytest.raises(UnknownProfileError, match="nobody"):
+        export_json(journal, "nobody")
+    with pytest.raises(UnknownProfileError):
+        export_csv(journal, "nobody", tmp_path / "csv")
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_csv_export_writes_headed_files(
+    journal: Journal, exported: dict[str, Any], tmp_path: Path
+) -> None:
+    paths = export_csv(journal, "ann", tmp_path / "csv")
+    assert [p.name for p in paths] == ["sessions.csv", "sets.csv", "pain.csv", "plan_changes.csv"]
+    sessions = _read(tmp_path / "csv" / "sessions.csv")
+    assert [s["outcome"] for s in sessions] == ["completed", "sharp_pain"]
+    assert sessions[1]["stop_exercise_id"] == "neck-flexion"
+    assert sessions[0]["started_at"] == "2026-03-02T08:30:15.123456+00:00"
+    sets = _read(tmp_path / "csv" / "sets.csv")
+    assert [(s["exercise_id"], s["side"]) for s in sets] == [
+        ("knee-to-chest", ""),
+        ("hip-flexor-stretch", "left"),
+        ("hip-flexor-stretch", "right"),
+        ("neck-flexion", ""),
+    ]
+    assert sets[2]["quality"] == "0.8125" and sets[0]["hold_s"] == "12.25"
+    pain = _read(tmp_path / "csv" / "pain.csv")
+    assert [(p["kind"], p["pain"]) for p in pain] == [
+        ("before_session", "3"),
+        ("after_session", "4"),
+        ("morning_checkin", "3"),
+        ("before_session", "2"),
+        ("after_session", "7"),
+        ("morning_checkin", ""),
+    ]
+    plan = _read(tmp_path / "csv" / "plan_changes.csv")
+    assert [p["reason_code"] for p in plan] == ["start", "step_back"]
+    assert plan[0]["from_reps"] == "" and plan[1]["to_reps"] == "4"
