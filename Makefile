@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(VENV)/bin/backcoach session
+	$(VENV)/bin/backcoach serve
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -36,6 +36,8 @@ def test_empty_folder_is_migrated_to_head(tmp_path: Path) -> None:
         "plan_changes",
         "disclaimer_acks",
         "notes",
+        "psfs",
+        "psfs_activities",
         "alembic_version",
     }
     assert tables == expected

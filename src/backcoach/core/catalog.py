@@ -116,6 +116,12 @@ class KinematicTargets(_Model):
     rest: AngleRange
     target: AngleRange
     min_hold_s: float = Field(gt=0, le=120)
+    hysteresis_deg: float = Field(
+        default=5.0, ge=0, le=30, description="how far past a threshold a phase is left again"
+    )
+    max_gap_s: float = Field(
+        default=0.5, gt=0, le=5, description="tracking gaps up to this long are bridged"
+    )
     limits: Mapping[str, float] = Field(
         default_factory=dict, description="named fault thresholds used by the analyser"
     )

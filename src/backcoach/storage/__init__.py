@@ -14,6 +14,7 @@ from backcoach.storage.errors import (
 )
 from backcoach.storage.exchange import export_csv, export_json, import_json
 from backcoach.storage.journal import Journal
+from backcoach.storage.psfs import add_psfs, psfs_records  # also registers its tables
 
 __all__ = [
     "ImportFormatError",
@@ -22,8 +23,10 @@ __all__ = [
     "StorageError",
     "UnknownProfileError",
     "UnknownRecordError",
+    "add_psfs",
     "export_csv",
     "export_json",
     "import_json",
+    "psfs_records",
     "resolve_data_dir",
 ]

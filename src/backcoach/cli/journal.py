@@ -1,0 +1,250 @@
+"""``backcoach history``, ``checkin``, ``export``, ``import``, ``forget`` and ``profiles``."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from backcoach.cli.context import AppContext, get_context, utc_now
+from backcoach.cli.errors import InputError
+from backcoach.cli.prompts import ask_choice, ask_yes_no, parse_pain
+from backcoach.cli.render import sparkline
+from backcoach.cli.terminal import KeyInput
+from backcoach.core.plan import describe_dose, load_progression_rules, review_progression
+from backcoach.core.records import (
+    History,
+    MorningCheckin,
+    MorningFeeling,
+    PlanChange,
+    SessionOutcome,
+    SessionRecord,
+)
+
+_OUTCOME_STYLE = {
+    "completed": "green",
+    "stopped": "yellow",
+    "sharp_pain": "bold red",
+    "in_progress": "dim",
+}
+
+
+def _local(at: datetime) -> str:
+    return f"{at.astimezone():%Y-%m-%d %H:%M}"
+
+
+def _sets_text(record: SessionRecord) -> str:
+    """``knee-to-chest 3x5s; hip-flexor-stretch L 2x10s R 2x10s``: sets grouped by exercise."""
+    grouped: dict[str, list[str]] = {}
+    for s in record.sets:
+        side = f"{s.side.value[0].upper()} " if s.side else ""
+        grouped.setdefault(s.exercise_id, []).append(f"{side}{s.reps}x{s.hold_s:.0f}s")
+    return "; ".join(f"{ex} {' '.join(parts)}" for ex, parts in grouped.items()) or "-"
+
+
+def _outcome_text(record: SessionRecord) -> str:
+    outcome = record.outcome.value
+    style = _OUTCOME_STYLE.get(outcome, "")
+    text = f"[{style}]{outcome}[/{style}]"
+    if record.stop_exercise_id:
+        text += f" during {escape(record.stop_exercise_id)}"
+    if record.stop_at is not None and record.outcome is not SessionOutcome.COMPLETED:
+        text += f" at {record.stop_at.astimezone():%H:%M:%S}"
+    return text
+
+
+def _pain_text(record: SessionRecord) -> str:
+    before = "-" if record.pain_before is None else str(record.pain_before)
+    after = "-" if record.pain_after is None else str(record.pain_after)
+    return f"{before} -> {after}"
+
+
+def print_history(console: Console, history: History, last: int) -> None:
+    """Sessions as a table (newest last), then a small trend of pain and repetitions."""
+    sessions = history.sessions[-last:]
+    if not sessions:
+        console.print("No sessions yet. Start one with: backcoach session")
+    else:
+        table = Table(title=f"Sessions (last {len(sessions)} of {len(history.sessions)})")
+        table.add_column("started", no_wrap=True)
+        table.add_column("outcome")
+        table.add_column("pain", no_wrap=True)
+        table.add_column("sets", overflow="fold")
+        for record in sessions:
+            table.add_row(
+                _local(record.started_at), _outcome_text(record), _pain_text(record),
+                _sets_text(record),
+            )  # fmt: skip
+        console.print(table)
+        _print_trend(console, sessions)
+    for checkin in history.checkins[-5:]:
+        pain = "" if checkin.pain is None else f", pain {checkin.pain}/10"
+        console.print(f"Morning {checkin.day}: {checkin.feeling.value}{pain}")
+
+
+def _print_trend(console: Console, sessions: tuple[SessionRecord, ...]) -> None:
+    before = [s.pain_before for s in sessions]
+    after = [s.pain_after for s in sessions]
+    reps = [sum(x.reps for x in s.sets) for s in sessions]
+    console.print("[bold]Trend[/bold] (oldest to newest)")
+    console.print(f"  pain before  {sparkline(before, top=10)}")
+    console.print(f"  pain after   {sparkline(after, top=10)}")
+    console.print(f"  repetitions  {sparkline(reps)}  (latest {reps[-1]})")
+
+
+def history(
+    ctx: typer.Context,
+    last: Annotated[int, typer.Option("--last", min=1, help="How many sessions to show.")] = 20,
+) -> None:
+    """Show past sessions (pain before and after, sets, stops) and a small trend."""
+    app_ctx = get_context(ctx)
+    print_history(app_ctx.console, app_ctx.journal().history(app_ctx.profile), last)
+
+
+def print_plan_changes(console: Console, changes: list[PlanChange]) -> None:
+    """Plan changes just stored, each with its reason."""
+    for change in changes:
+        console.print(
+            f"[bold]Plan[/bold] {change.exercise_id}: {describe_dose(change.to_dose)}. "
+            f"{escape(change.reason)}"
+        )
+
+
+def review_and_store(app_ctx: AppContext, at: datetime) -> list[PlanChange]:
+    """Apply the progression rule to the journal as it is now and store the changes."""
+    journal = app_ctx.journal()
+    history_now = journal.history(app_ctx.profile)
+    changes = review_progression(app_ctx.catalog(), history_now, load_progression_rules(), at)
+    if changes:
+        journal.add_plan_changes(app_ctx.profile, changes)
+    return changes
+
+
+def checkin(
+    ctx: typer.Context,
+    feeling: Annotated[
+        str | None,
+        typer.Argument(help="How your back feels compared with yesterday: better, same or worse."),
+    ] = None,
+    pain: Annotated[
+        int | None, typer.Option("--pain", help="Pain now, 0 (none) to 10 (worst).")
+    ] = None,
+) -> None:
+    """Next-morning check-in: is your back better, the same or worse than yesterday?"""
+    app_ctx = get_context(ctx)
+    choices = tuple(f.value for f in MorningFeeling)
+    if pain is not None:
+        pain = parse_pain(str(pain), "pain")
+    if feeling is None:
+        feeling = ask_choice(
+            KeyInput(), app_ctx.console, "Compared with yesterday, your back feels", choices,
+            "the check-in answer",
+        )  # fmt: skip
+    if feeling.lower() not in choices:
+        raise InputError(f"{feeling!r} is not one of: {', '.join(choices)}")
+    now = utc_now()
+    record = MorningCheckin(
+        day=now.date(), feeling=MorningFeeling(feeling.lower()), pain=pain, at=now
+    )
+    app_ctx.journal().add_checkin(app_ctx.profile, record)
+    app_ctx.console.print(f"Check-in recorded: {record.feeling.value}.")
+    print_plan_changes(app_ctx.console, review_and_store(app_ctx, now))
+
+
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[
+        Literal["json", "csv", "fhir"],
+        typer.Option("--format", help="json (complete), csv (tables) or fhir (HL7 FHIR R4)."),
+    ] = "json",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="JSON/FHIR: file to write (default: print). CSV: folder."),
+    ] = None,
+) -> None:
+    """Export the profile's journal as JSON (complete; re-importable) or CSV files."""
+    from backcoach.storage import export_csv, export_json
+
+    app_ctx = get_context(ctx)
+    if fmt == "fhir":
+        from backcoach.cli.reports import export_fhir
+
+        export_fhir(app_ctx, out)
+        return
+    journal = app_ctx.journal()
+    if fmt == "csv":
+        folder = out or Path(f"backcoach-{app_ctx.profile}-csv")
+        for path in export_csv(journal, app_ctx.profile, folder):
+            app_ctx.console.print(f"wrote {path}")
+        return
+    text = json.dumps(export_json(journal, app_ctx.profile), indent=2, ensure_ascii=False)
+    if out is None:
+        typer.echo(text)
+        return
+    try:
+        out.write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {out}: {exc.strerror}") from None
+    app_ctx.console.print(f"wrote {out}")
+
+
+def import_(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A JSON file from backcoach export.")
+    ],
+    as_profile: Annotated[
+        str | None, typer.Option("--as", help="Import under this profile name instead.")
+    ] = None,
+) -> None:
+    """Import a JSON export as a new profile (the exact journal it was exported from)."""
+    from backcoach.storage import import_json
+
+    app_ctx = get_context(ctx)
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read {file}: {exc.strerror}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{file} is not a JSON file: {exc}") from None
+    name = import_json(app_ctx.journal(), data, as_profile)
+    app_ctx.console.print(
+        f"Imported profile {name!r}. Use it with: backcoach --profile {name} plan"
+    )
+
+
+def forget(
+    ctx: typer.Context,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete everything recorded for the profile (asks first; cannot be undone)."""
+    app_ctx = get_context(ctx)
+    journal = app_ctx.journal()
+    if app_ctx.profile not in journal.profiles():
+        raise InputError(f"there is no profile named {app_ctx.profile!r}")
+    question = (
+        f"Delete every record of profile {app_ctx.profile!r}? This cannot be undone "
+        "(backcoach export keeps a copy)"
+    )
+    if not yes and not ask_yes_no(KeyInput(), app_ctx.console, question, "a confirmation"):
+        app_ctx.console.print("Nothing deleted.")
+        return
+    journal.forget(app_ctx.profile)
+    app_ctx.console.print(f"Profile {app_ctx.profile!r} and all its records are deleted.")
+
+
+def profiles(ctx: typer.Context) -> None:
+    """List the profiles in this journal."""
+    app_ctx = get_context(ctx)
+    names = app_ctx.journal().profiles()
+    if not names:
+        app_ctx.console.print("No profiles yet.")
+    for name in names:
+        marker = " (current)" if name == app_ctx.profile else ""
+        app_ctx.console.print(f"{escape(name)}{marker}")

@@ -1,0 +1,259 @@
+"""``backcoach disclaimer``, ``screen`` and ``clear``: the safety steps before any exercise.
+
+The disclaimer and the screening are also asked automatically (``ensure_ready``) when a session
+would otherwise be refused for lack of them, so a first run of ``backcoach session`` just works.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time
+from typing import Annotated, cast
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+
+from backcoach.cli.context import AppContext, get_context, utc_now
+from backcoach.cli.errors import InputError, Refused
+from backcoach.cli.prompts import ask_text, ask_yes_no
+from backcoach.cli.terminal import KeyInput
+from backcoach.core.records import DisclaimerAck, History, ScreeningRecord
+from backcoach.core.safety import (
+    Disclaimer,
+    SafetyDecision,
+    Screening,
+    evaluate_screening,
+    flag_advice,
+    load_disclaimer,
+    load_screening,
+    marked_pain_rise,
+    needs_disclaimer,
+    uncleared_red_flags,
+)
+
+_RESCREEN_CODES = ("screening_needed", "screening_expired", "pain_rise_rescreen")
+
+
+def print_decision(console: Console, decision: SafetyDecision, screening: Screening) -> None:
+    """Show a refusal (or a warning) with its advice; emergency advice stands out."""
+    style = "bold red" if decision.code == "red_flag" else "yellow"
+    console.print(f"[{style}]{escape(decision.message)}[/{style}]")
+    emergency = {f.title for f in screening.flags.values() if f.urgency == "emergency"}
+    for line in decision.advice:
+        if decision.code == "disclaimer_needed":
+            continue  # the advice is the whole disclaimer text; the prompt shows it
+        urgent = any(line.startswith(title) for title in emergency)
+        console.print(f"[bold red]! {escape(line)}[/bold red]" if urgent else f"- {escape(line)}")
+
+
+def _show_disclaimer(console: Console, disclaimer: Disclaimer) -> None:
+    console.print(Panel(escape(disclaimer.text), title=escape(disclaimer.title), expand=False))
+
+
+def acknowledge_disclaimer(
+    app_ctx: AppContext, keys: KeyInput, disclaimer: Disclaimer, *, accept: bool = False
+) -> None:
+    """Show the disclaimer and record the person's acknowledgement of this version."""
+    console = app_ctx.console
+    _show_disclaimer(console, disclaimer)
+    if not accept and not ask_yes_no(
+        keys, console, "Have you read this, and do you accept it?", "the disclaimer answer"
+    ):
+        raise InputError("the disclaimer was not accepted; backcoach cannot offer exercises")
+    app_ctx.journal().add_disclaimer_ack(
+        app_ctx.profile, DisclaimerAck(version=disclaimer.version, at=utc_now())
+    )
+    console.print("Thank you. Accepted.")
+
+
+def _ask_answers(console: Console, keys: KeyInput, screening: Screening) -> dict[str, bool]:
+    console.print("[bold]Safety questions[/bold]: answer each with y (yes) or n (no).")
+    answers = {}
+    for number, question in enumerate(screening.questions, start=1):
+        answers[question.id] = ask_yes_no(
+            keys, console, f"{number}. {question.text}", f"an answer to question {question.id!r}"
+        )
+    return answers
+
+
+def _scripted_answers(
+    screening: Screening, answers_json: str | None, no_to_all: bool
+) -> dict[str, bool]:
+    answers: dict[str, object] = {q.id: False for q in screening.questions} if no_to_all else {}
+    if answers_json is not None:
+        try:
+            given = json.loads(answers_json)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"--answers is not valid JSON: {exc}") from None
+        if not isinstance(given, dict):
+            raise InputError('--answers must be a JSON object, e.g. {"fever": false, ...}')
+        answers.update(given)
+    return cast(dict[str, bool], answers)  # evaluate_screening rejects non-bool values
+
+
+def record_screening(
+    app_ctx: AppContext, screening: Screening, answers: dict[str, bool]
+) -> ScreeningRecord:
+    """Evaluate and store one screening, then show the outcome and any flag's advice."""
+    record = evaluate_screening(screening, answers, utc_now())
+    app_ctx.journal().add_screening(app_ctx.profile, record)
+    console = app_ctx.console
+    if not record.positive_flags:
+        console.print(
+            f"[green]No warning signs.[/green] The answers are valid for "
+            f"{screening.expires_after_days} days."
+        )
+        return record
+    console.print(
+        "[bold red]Please do not exercise for now.[/bold red] Your answers show signs that a "
+        "professional should check first. This is not a diagnosis."
+    )
+    emergency = {f.id for f in screening.flags.values() if f.urgency == "emergency"}
+    for flag_id in record.positive_flags:
+        (advice,) = flag_advice(screening, (flag_id,))
+        if flag_id in emergency:
+            console.print(f"[bold red]! {escape(advice)}[/bold red]")
+        else:
+            console.print(f"- {escape(advice)}")
+    console.print(
+        "Sessions stay blocked until a professional has cleared you; then record it with: "
+        "backcoach clear --note 'who cleared you and what they said'"
+    )
+    return record
+
+
+def ensure_ready(
+    app_ctx: AppContext, keys: KeyInput, history: History, decision: SafetyDecision
+) -> bool:
+    """Ask the disclaimer or the screening when that is all that stands before a session.
+
+    Returns True when something was asked (the caller re-reads the history and decides again).
+    """
+    if decision.code == "disclaimer_needed":
+        acknowledge_disclaimer(app_ctx, keys, load_disclaimer())
+        return True
+    if decision.code in _RESCREEN_CODES:
+        app_ctx.console.print(escape(decision.message))
+        screening = load_screening()
+        record_screening(app_ctx, screening, _ask_answers(app_ctx.console, keys, screening))
+        return True
+    return False
+
+
+def rescreen_if_pain_rose(app_ctx: AppContext, keys: KeyInput, pain_before: int) -> None:
+    """Before a session starts: a marked pain rise asks the safety questions again first.
+
+    Raises ``Refused`` when the new answers raise a red flag (its advice is shown).
+    """
+    screening = load_screening()
+    history = app_ctx.journal().history(app_ctx.profile)
+    scores = [s.pain_before for s in history.sessions if s.pain_before is not None]
+    previous = scores[-1] if scores else None
+    if not marked_pain_rise(pain_before, previous, screening.rescreen):
+        return
+    app_ctx.console.print(
+        "[yellow]Your pain is markedly higher than before, so the safety questions come "
+        "first.[/yellow]"
+    )
+    record = record_screening(app_ctx, screening, _ask_answers(app_ctx.console, keys, screening))
+    if record.positive_flags:
+        raise Refused("no session today: a red flag was raised; see the advice above")
+
+
+def disclaimer(
+    ctx: typer.Context,
+    accept: Annotated[
+        bool, typer.Option("--accept", help="Accept without being asked (for scripts).")
+    ] = False,
+) -> None:
+    """Show the disclaimer and accept it (asked again whenever its text changes)."""
+    app_ctx = get_context(ctx)
+    text = load_disclaimer()
+    history = app_ctx.journal().history(app_ctx.profile)
+    if needs_disclaimer(history, text):
+        acknowledge_disclaimer(app_ctx, KeyInput(), text, accept=accept)
+        return
+    _show_disclaimer(app_ctx.console, text)
+    when = max(a.at for a in history.disclaimer_acks if a.version == text.version)
+    app_ctx.console.print(f"You accepted this text on {when:%Y-%m-%d}.")
+
+
+def screen(
+    ctx: typer.Context,
+    answers: Annotated[
+        str | None,
+        typer.Option(
+            "--answers",
+            help="Answers as JSON, e.g. '{\"fever\": true}' (with --no-to-all: the yes answers).",
+        ),
+    ] = None,
+    no_to_all: Annotated[
+        bool, typer.Option("--no-to-all", help="Answer no to every question (for scripts).")
+    ] = False,
+) -> None:
+    """Answer the red-flag safety questions (before the first session, then every 4 weeks)."""
+    app_ctx = get_context(ctx)
+    keys = KeyInput()
+    history = app_ctx.journal().history(app_ctx.profile)
+    notice = load_disclaimer()
+    if needs_disclaimer(history, notice):
+        acknowledge_disclaimer(app_ctx, keys, notice)
+    screening = load_screening()
+    if answers is None and not no_to_all:
+        given = _ask_answers(app_ctx.console, keys, screening)
+    else:
+        given = _scripted_answers(screening, answers, no_to_all)
+    record_screening(app_ctx, screening, given)
+
+
+def _cleared_at(on: str | None, earliest: datetime) -> datetime:
+    now = utc_now()
+    if on is None:
+        return now
+    try:
+        day = date.fromisoformat(on)
+    except ValueError:
+        raise InputError(f"--date {on!r} is not a date like 2026-11-24") from None
+    if day > now.date():
+        raise InputError(f"--date {on} is in the future")
+    if day < earliest.date():
+        raise InputError(f"--date {on} is before the screening of {earliest:%Y-%m-%d}")
+    return min(now, max(earliest, datetime.combine(day, time(12), tzinfo=UTC)))
+
+
+def clear(
+    ctx: typer.Context,
+    note: Annotated[
+        str | None,
+        typer.Option("--note", help="Who cleared you and what they said (asked if not given)."),
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--date", help="The day you were cleared (default: today).")
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Record that a doctor or physiotherapist has cleared you to exercise after a red flag."""
+    app_ctx = get_context(ctx)
+    console = app_ctx.console
+    journal = app_ctx.journal()
+    flagged = uncleared_red_flags(journal.history(app_ctx.profile))
+    if not flagged:
+        console.print("There is no red flag to clear: your screening does not block sessions.")
+        return
+    keys = KeyInput()
+    if note is None:
+        note = ask_text(keys, console, "Who cleared you, and what did they say?", "a note")
+    if not note.strip():
+        raise InputError("please give a note: who cleared you and what they said")
+    if not yes and not ask_yes_no(
+        keys, console, "Has a professional checked you and said you may do these exercises?"
+    ):
+        raise InputError("nothing recorded: sessions stay blocked until a professional clears you")
+    for record in flagged:
+        assert record.id is not None  # records read from the journal carry their id
+        journal.clear_screening(
+            app_ctx.profile, record.id, _cleared_at(on, record.taken_at), note.strip()
+        )
+    console.print("[green]Recorded.[/green] Sessions are no longer blocked by the screening.")

@@ -1,0 +1,71 @@
+"""``backcoach serve``: the local web app on this computer's loopback address, in the browser."""
+
+from __future__ import annotations
+
+import errno
+import socket
+import threading
+import time
+import webbrowser
+from typing import Annotated
+
+import typer
+
+from backcoach.cli.context import AppContext
+from backcoach.cli.errors import CliError
+from backcoach.web.settings import DEFAULT_HOST, DEFAULT_PORT, WebSettings
+
+_LOCAL = {"127.0.0.1", "localhost", "::1"}
+
+
+def _check_port_free(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise CliError(
+                    f"port {port} on {host} is already in use (is backcoach already running? "
+                    f"open http://{host}:{port}/ or pick another port with --port)"
+                ) from None
+            raise CliError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+def _open_when_ready(server: object, url: str) -> None:
+    deadline = time.monotonic() + 30
+    while not getattr(server, "started", False) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if getattr(server, "started", False):
+        webbrowser.open(url)
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on (keep it local).")] = DEFAULT_HOST,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = DEFAULT_PORT,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Do not open the browser.")
+    ] = False,
+) -> None:
+    """Start the local web app (onboarding, today's plan, guided sessions with the camera)."""
+    import uvicorn
+
+    from backcoach.web.server import uvicorn_config
+
+    app_ctx: AppContext = ctx.obj
+    extra = () if host in _LOCAL else (host,)
+    settings = WebSettings(
+        data_dir=app_ctx.data_dir,
+        catalog_dir=app_ctx.catalog_dir,
+        profile=app_ctx.profile,
+        allowed_hosts=extra,
+    )
+    _check_port_free(host, port)
+    server = uvicorn.Server(uvicorn_config(settings, host, port))
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
+    typer.echo(f"backcoach is running at {url}  (press Ctrl+C to stop)")
+    if not no_browser:
+        threading.Thread(target=_open_when_ready, args=(server, url), daemon=True).start()
+    server.run()

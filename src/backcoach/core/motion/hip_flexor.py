@@ -1,0 +1,193 @@
+"""Standing hip flexor stretch: stride, side (the leg that steps back), and stance faults.
+
+The primary signal is the stride: the unsigned angle between the two thighs (hip → knee), near 0°
+standing tall and 30°+ in the stretch. It needs no notion of front or back, so it reads the same
+whichever way the person faces and is unchanged when the model swaps the far leg's labels.
+
+The side and the faults do need the walking direction ("front"): toes lie ahead of heels and the
+nose ahead of the ears, whichever way the person faces in the picture. The side is decided by a
+vote over every frame of the hold, so a few frames with swapped left/right labels do not flip it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import ClassVar
+
+from backcoach.core.catalog import Exercise
+from backcoach.core.motion.analyser import HOLD, RepetitionAnalyser, RepInProgress
+from backcoach.core.motion.body import INDEX, MIN_VISIBILITY, mid, pair
+from backcoach.core.motion.filters import OneEuroFilter
+from backcoach.core.motion.geometry import angle_between_deg, length
+from backcoach.core.motion.types import Landmark, MotionEvent
+
+_SHOULDERS = pair("shoulder")
+_HIPS = pair("hip")
+_KNEES = pair("knee")
+_ANKLES = pair("ankle")
+_HEELS = pair("heel")
+_TOES = pair("foot_index")
+_EARS = pair("ear")
+_NOSE = INDEX["nose"]
+_FACING_RATE = 0.1
+_AXIS_RATE = 0.05
+_DEG = 180.0 / math.pi
+
+
+class HipFlexorAnalyser(RepetitionAnalyser):
+    signal_name: ClassVar[str] = "stride"
+
+    def __init__(self, exercise: Exercise, **options: float | None) -> None:
+        super().__init__(exercise, **options)  # type: ignore[arg-type]
+        lim = self.limits
+        self._past_toes = lim.get("knee_past_toes_ratio", 0.1)
+        self._back_knee_max = lim.get("back_knee_max_deg", 35.0)
+        self._lean_min = lim.get("trunk_lean_min_deg", 5.0)
+        self._lean_max = lim.get("trunk_lean_max_deg", 35.0)
+        self._stance_min = lim.get("stance_width_min_ratio", 0.4)
+        self._facing = 0.0
+        self._hip_axis: tuple[float, float] | None = None
+        self._lean = OneEuroFilter(0.7, 0.0)
+        self._back_knee = OneEuroFilter(0.7, 0.0)
+        self._knee_toes = OneEuroFilter(0.7, 0.0)
+        self._stance = OneEuroFilter(0.3, 0.0)  # depth is the noisiest coordinate
+        self._values = {"trunk_lean": 0.0, "back_knee": 0.0, "knee_past_toes": 0.0,
+                        "stance_width": 0.0}
+
+    def _measure(self, lms: Sequence[Landmark]) -> float | None:
+        lh = lms[_HIPS[0]]
+        rh = lms[_HIPS[1]]
+        lk = lms[_KNEES[0]]
+        rk = lms[_KNEES[1]]
+        if max(lh[3], rh[3]) < MIN_VISIBILITY or max(lk[3], rk[3]) < MIN_VISIBILITY:
+            return None
+        a = self.aspect
+        return angle_between_deg((lk[0] - lh[0]) * a, lk[1] - lh[1],
+                                 (rk[0] - rh[0]) * a, rk[1] - rh[1])
+
+    def _reset_tracking(self) -> None:
+        for f in (self._lean, self._back_knee, self._knee_toes, self._stance):
+            f.reset()
+
+    def _update_facing(self, lms: Sequence[Landmark]) -> float:
+        """+1 when the person faces image right, -1 when facing left (smoothed over frames)."""
+        evidence = 0.0
+        for heel, toe in ((_HEELS[0], _TOES[0]), (_HEELS[1], _TOES[1])):
+            h = lms[heel]
+            f = lms[toe]
+            evidence += (f[0] - h[0]) * min(h[3], f[3])
+        nose = lms[_NOSE]
+        ex = (lms[_EARS[0]][0] + lms[_EARS[1]][0]) / 2.0
+        evidence += (nose[0] - ex) * nose[3]
+        if evidence != 0.0:
+            self._facing += _FACING_RATE * ((1.0 if evidence > 0 else -1.0) - self._facing)
+        return 1.0 if self._facing >= 0 else -1.0
+
+    def _check(self, lms: Sequence[Landmark], t: float, dt: float, rep: RepInProgress, phase: int,
+               events: list[MotionEvent]) -> None:
+        facing = self._update_facing(lms)
+        if phase != HOLD:
+            return
+        a = self.aspect
+        lk, rk = lms[_KNEES[0]], lms[_KNEES[1]]
+        la, ra = lms[_ANKLES[0]], lms[_ANKLES[1]]
+        # Which leg is behind: compare knee + ankle positions along the walking direction.
+        ahead = facing * ((lk[0] + la[0]) - (rk[0] + ra[0]))  # > 0: left leg in front
+        weight = min(lk[3], la[3], rk[3], ra[3]) + 0.05
+        rep.side_vote += -weight if ahead > 0 else weight  # positive vote: left leg back
+        left_back = ahead < 0
+        back, front = (0, 1) if left_back else (1, 0)
+        self._leg_faults(lms, t, dt, rep, facing, back, front, events)
+        self._trunk_and_stance(lms, t, dt, rep, facing, a, events)
+
+    # Position faults are judged over the hold (``_persist_share``), not its first moments: the
+    # trunk and knees settle into the stretch a little after the stride reaches its range.
+
+    def _leg_faults(self, lms: Sequence[Landmark], t: float, dt: float, rep: RepInProgress,
+                    facing: float, back: int, front: int, events: list[MotionEvent]) -> None:
+        a = self.aspect
+        bh, bk, ba = lms[_HIPS[back]], lms[_KNEES[back]], lms[_ANKLES[back]]
+        knee = angle_between_deg((bk[0] - bh[0]) * a, bk[1] - bh[1],
+                                 (ba[0] - bk[0]) * a, ba[1] - bk[1])
+        knee = self._back_knee(t, knee)
+        self._values["back_knee"] = knee
+        self._persist_share(rep, "back_knee_bent", knee > self._back_knee_max, dt, t, events)
+        fk, fa, ft = lms[_KNEES[front]], lms[_ANKLES[front]], lms[_TOES[front]]
+        shin = length((fk[0] - fa[0]) * a, fk[1] - fa[1])
+        if shin > 0:
+            past = self._knee_toes(t, facing * (fk[0] - ft[0]) * a / shin)
+            self._values["knee_past_toes"] = past
+            self._persist_share(rep, "front_knee_past_toes", past > self._past_toes, dt, t, events)
+
+    def _trunk_and_stance(self, lms: Sequence[Landmark], t: float, dt: float, rep: RepInProgress,
+                          facing: float, a: float, events: list[MotionEvent]) -> None:
+        sx, sy, _ = mid(lms, _SHOULDERS[0], _SHOULDERS[1], a)
+        hx, hy, _ = mid(lms, _HIPS[0], _HIPS[1], a)
+        lean = self._lean(t, math.atan2(facing * (sx - hx), hy - sy) * _DEG)
+        self._values["trunk_lean"] = lean
+        self._persist_share(rep, "trunk_not_leaning", lean < self._lean_min, dt, t, events)
+        self._persist_share(rep, "trunk_leaning_too_far", lean > self._lean_max, dt, t, events)
+        width = self._stance_width(lms, a)
+        if width is None:
+            width = self._stance_width_by_feet(lms, a)
+        if width is not None:
+            width = abs(self._stance(t, width))
+            self._values["stance_width"] = width
+            self._persist_share(rep, "stance_too_narrow", width < self._stance_min, dt, t, events,
+                                share=0.6, min_s=1.5)
+
+    def _rest_frame(self, lms: Sequence[Landmark], t: float) -> None:
+        """Learn the hip axis (left hip → right hip on the floor plane) while standing square."""
+        lh, rh = lms[_HIPS[0]], lms[_HIPS[1]]
+        a = self.aspect
+        hx, hz = (lh[0] - rh[0]) * a, (lh[2] - rh[2]) * a
+        axis = self._hip_axis
+        if axis is None:
+            self._hip_axis = (hx, hz)
+        else:
+            self._hip_axis = (axis[0] + _AXIS_RATE * (hx - axis[0]),
+                              axis[1] + _AXIS_RATE * (hz - axis[1]))
+
+    def _stance_width(self, lms: Sequence[Landmark], a: float) -> float | None:
+        """Sideways distance between the ankles over hip width, on the floor plane (x, z).
+
+        "Sideways" is along the hip axis learned while standing square at rest (averaged over
+        many frames, which tames the model's noisy depth), so a pelvis turned by the stride
+        does not leak the stride length into the width.
+        """
+        axis = self._hip_axis
+        if axis is None:
+            return None
+        width_sq = axis[0] * axis[0] + axis[1] * axis[1]
+        if width_sq <= 0:
+            return None
+        la, ra = lms[_ANKLES[0]], lms[_ANKLES[1]]
+        dx, dz = (la[0] - ra[0]) * a, (la[2] - ra[2]) * a
+        # Signed (left ankle toward the left hip is positive) so that depth noise averages out
+        # in the smoothing instead of always adding width.
+        return (dx * axis[0] + dz * axis[1]) / width_sq
+
+    @staticmethod
+    def _stance_width_by_feet(lms: Sequence[Landmark], a: float) -> float | None:
+        """As ``_stance_width`` with the walking direction from the feet (heel → toe)."""
+        fx = fz = 0.0
+        for heel, toe in ((_HEELS[0], _TOES[0]), (_HEELS[1], _TOES[1])):
+            h, f = lms[heel], lms[toe]
+            fx += f[0] - h[0]
+            fz += f[2] - h[2]
+        norm = math.hypot(fx, fz)
+        lh, rh = lms[_HIPS[0]], lms[_HIPS[1]]
+        hip_w = math.hypot(lh[0] - rh[0], lh[2] - rh[2])
+        if norm == 0 or hip_w == 0:
+            return None
+        la, ra = lms[_ANKLES[0]], lms[_ANKLES[1]]
+        dx = la[0] - ra[0]
+        dz = la[2] - ra[2]
+        return abs(dx * fz - dz * fx) / norm / hip_w
+
+    def _side(self, rep: RepInProgress) -> str | None:
+        return "left" if rep.side_vote >= 0 else "right"
+
+    def signals(self) -> dict[str, float]:
+        return {self.signal_name: self._value, **self._values}

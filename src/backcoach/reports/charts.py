@@ -1,0 +1,233 @@
+"""The report's charts, drawn with matplotlib's Agg renderer into PNG images.
+
+Figures are built with the object API (``Figure`` + Agg canvas), never ``pyplot``: no global
+state, no display needed, safe in a web server thread. Each chart is returned as PNG bytes and a
+``data:`` URI so the HTML and PDF carry their images inline and never fetch anything.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from backcoach.reports.summary import (
+    DayAdherence,
+    ExerciseSummary,
+    PainPoint,
+    PsfsRow,
+    QualityPoint,
+    ReportData,
+)
+
+WIDTH_IN = 7.0
+HEIGHT_IN = 2.6
+DPI = 150
+_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#17becf")
+_DONE = "#2e7d32"
+_STOPPED = "#f9a825"
+_SHARP = "#c62828"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One drawn chart: ``alt`` describes it in words for screen readers and text extraction."""
+
+    key: str
+    title: str
+    alt: str
+    png: bytes
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+def _figure(
+    rows: int = 1, cols: int = 1, height_in: float = HEIGHT_IN
+) -> tuple[Figure, list[Axes]]:
+    figure = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.subplots(rows, cols, squeeze=False)
+    return figure, [ax for row in axes for ax in row]
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, facecolor="white")
+    return buffer.getvalue()
+
+
+def _style(ax: Axes, ylabel: str) -> None:
+    ax.set_axisbelow(True)
+    ax.set_ylabel(ylabel, fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def _dates(ax: Axes) -> None:
+    locator = AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    ax.xaxis.get_offset_text().set_fontsize(7)
+
+
+Point = tuple[date | datetime, float]
+
+
+def _x(values: Sequence[date | datetime]) -> np.ndarray:
+    """Local dates/times as ``datetime64`` (naive: they are already in the person's zone)."""
+    naive = [v.replace(tzinfo=None) if isinstance(v, datetime) else v for v in values]
+    return np.array(naive, dtype="datetime64[s]")
+
+
+def _line(ax: Axes, points: Sequence[Point], colour: str, label: str, marker: str = "o") -> None:
+    xs = _x([x for x, _ in points])
+    ys = np.array([y for _, y in points], dtype=float)
+    ax.plot(xs, ys, marker=marker, markersize=3, linewidth=1, color=colour, label=label)
+
+
+def adherence_chart(days: Sequence[DayAdherence]) -> Chart:
+    """Sessions done (completed, stopped early) per day against the plan's sessions per day."""
+    figure, (ax,) = _figure()
+    when = _x([d.day for d in days])
+    done = np.array([d.completed for d in days])
+    stopped = np.array([d.stopped for d in days])
+    planned = np.array([d.planned for d in days])
+    ax.bar(when, done, color=_DONE, label="completed", width=0.8)
+    ax.bar(when, stopped, bottom=done, color=_STOPPED, label="stopped early", width=0.8)
+    half_day = np.timedelta64(10, "h")
+    ax.hlines(
+        planned,
+        when - half_day,
+        when + half_day,
+        colors="#333333",
+        linewidth=1.4,
+        linestyles="--",
+        label="planned",
+    )
+    top = max([*planned, *(done + stopped), 1])
+    ax.set_ylim(0, top + 0.5)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _style(ax, "sessions per day")
+    _dates(ax)
+    ax.legend(fontsize=7, loc="upper left", ncols=3, frameon=False)
+    alt = f"Sessions per day: {done.sum()} completed of {planned.sum()} planned."
+    return Chart("adherence", "Sessions done against the plan", alt, _png(figure))
+
+
+def pain_chart(points: Sequence[PainPoint]) -> Chart:
+    """Pain (0-10) before and after each session over time; sharp-pain stops marked."""
+    figure, (ax,) = _figure()
+    before: list[Point] = [(p.at, p.before) for p in points if p.before is not None]
+    after: list[Point] = [(p.at, p.after) for p in points if p.after is not None]
+    if before:
+        _line(ax, before, _COLOURS[0], "before session")
+    if after:
+        _line(ax, after, _COLOURS[1], "after session", marker="s")
+    stops = [p for p in points if p.sharp_stop]
+    if stops:
+        scores = [p.after if p.after is not None else (p.before or 0) for p in stops]
+        ax.scatter(
+            _x([p.at for p in stops]),
+            np.array(scores, dtype=float),
+            marker="X",
+            s=60,
+            color=_SHARP,
+            zorder=3,
+            label="sharp-pain stop",
+        )
+    ax.set_ylim(-0.3, 10.3)
+    ax.set_yticks(range(0, 11, 2))
+    _style(ax, "pain (0-10)")
+    _dates(ax)
+    ax.legend(fontsize=7, loc="upper left", ncols=3, frameon=False)
+    alt = f"Pain before and after {len(points)} sessions; {len(stops)} sharp-pain stops."
+    return Chart("pain", "Pain before and after sessions", alt, _png(figure))
+
+
+def exercise_chart(exercises: Sequence[ExerciseSummary]) -> Chart:
+    """Repetitions per day and mean hold per repetition, one line per exercise."""
+    figure, (reps_ax, hold_ax) = _figure(1, 2, height_in=2.4)
+    for colour, exercise in zip(_COLOURS * 3, exercises, strict=False):
+        _line(reps_ax, [(d.day, d.reps) for d in exercise.days], colour, exercise.name)
+        _line(hold_ax, [(d.day, d.mean_hold_s) for d in exercise.days], colour, exercise.name)
+    for ax, label in ((reps_ax, "repetitions per day"), (hold_ax, "mean hold (s)")):
+        ax.set_ylim(bottom=0)
+        _style(ax, label)
+        _dates(ax)
+    handles, labels = reps_ax.get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=7, frameon=False)
+    names = ", ".join(e.name for e in exercises)
+    alt = f"Repetitions per day and mean hold time for: {names}."
+    return Chart("exercises", "Repetitions and hold times", alt, _png(figure))
+
+
+def quality_chart(points: Sequence[QualityPoint]) -> Chart:
+    """Form quality (0-100 %) of camera-checked sets over time, per exercise."""
+    figure, (ax,) = _figure()
+    series: dict[str, list[Point]] = defaultdict(list)
+    for point in points:
+        series[point.exercise].append((point.at, point.quality * 100))
+    for colour, (name, values) in zip(_COLOURS * 3, series.items(), strict=False):
+        _line(ax, values, colour, name)
+    ax.set_ylim(0, 105)
+    _style(ax, "form quality (%)")
+    _dates(ax)
+    ax.legend(fontsize=7, loc="lower left", ncols=3, frameon=False)
+    alt = f"Form quality from the camera for {len(points)} sets."
+    return Chart("quality", "Form quality (camera)", alt, _png(figure))
+
+
+def psfs_chart(rows: Sequence[PsfsRow]) -> Chart:
+    """Each named activity's PSFS rating (0-10) week by week, and their mean."""
+    figure, (ax,) = _figure()
+    series: dict[str, list[Point]] = defaultdict(list)
+    for row in rows:
+        for name, score in row.scores:
+            series[name].append((row.at.date(), score))
+    for colour, (name, values) in zip(_COLOURS * 3, series.items(), strict=False):
+        _line(ax, values, colour, name)
+    ax.plot(
+        _x([r.at.date() for r in rows]),
+        np.array([r.mean for r in rows]),
+        color="#333333",
+        linestyle="--",
+        linewidth=1.2,
+        label="mean",
+    )
+    ax.set_ylim(-0.3, 10.3)
+    ax.set_yticks(range(0, 11, 2))
+    _style(ax, "able to do (0-10)")
+    _dates(ax)
+    handles, labels = ax.get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncols=4, fontsize=7, frameon=False)
+    alt = f"Patient-Specific Functional Scale ratings at {len(rows)} weekly check-ins."
+    return Chart("psfs", "Function: Patient-Specific Functional Scale", alt, _png(figure))
+
+
+def report_charts(data: ReportData) -> dict[str, Chart]:
+    """Every chart the data supports, keyed by section; sections without data get none."""
+    charts: dict[str, Chart] = {}
+    if data.sessions_planned or data.pain:
+        charts["adherence"] = adherence_chart(data.adherence)
+    if any(p.before is not None or p.after is not None for p in data.pain):
+        charts["pain"] = pain_chart(data.pain)
+    if any(e.days for e in data.exercises):
+        charts["exercises"] = exercise_chart(data.exercises)
+    if data.quality:
+        charts["quality"] = quality_chart(data.quality)
+    if data.psfs:
+        charts["psfs"] = psfs_chart(data.psfs)
+    return charts

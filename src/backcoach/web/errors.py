@@ -1,0 +1,53 @@
+"""Bad input becomes a 4xx with a message a person can act on, never a 500 or a traceback.
+
+API paths (``/api/...``) answer JSON ``{"error": ...}``; pages answer a small HTML page.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+_log = logging.getLogger("backcoach.web")
+
+
+class InputError(HTTPException):
+    """A request the app cannot act on; ``status_code`` is a 4xx."""
+
+    def __init__(self, message: str, status_code: int = 400) -> None:
+        super().__init__(status_code=status_code, detail=message)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", ""
+    )
+
+
+def error_response(request: Request, status_code: int, message: str) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"error": message, "status": status_code}, status_code=status_code)
+    templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"status": status_code, "message": message, "title": "Something is not right"},
+        status_code=status_code,
+    )
+
+
+async def http_exception_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return error_response(request, exc.status_code, str(exc.detail))
+
+
+async def server_error_handler(request: Request, exc: Exception) -> Response:
+    """Last resort: log the trace for the developer, show the person a plain message."""
+    _log.exception("unexpected error on %s", request.url.path, exc_info=exc)
+    message = "backcoach hit an unexpected problem. Your journal is safe; please try again."
+    if _wants_json(request):
+        return JSONResponse({"error": message, "status": 500}, status_code=500)
+    return HTMLResponse(f"<h1>Unexpected problem</h1><p>{message}</p>", status_code=500)

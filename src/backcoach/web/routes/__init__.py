@@ -1,0 +1,1 @@
+"""Route modules, one per page family; each exposes ``ROUTES`` for ``web.app`` to mount."""

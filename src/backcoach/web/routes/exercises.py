@@ -1,0 +1,62 @@
+"""``/exercises``: what each exercise is, how to do it, and an animated demonstration.
+
+The demonstration is drawn in the browser from landmark frames that the synthetic body model
+(``backcoach.synthetic``) generates for the exercise: no stock images, no video files.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from backcoach.core.plan import current_dose, describe_dose
+from backcoach.web.demo import demo_frames
+from backcoach.web.render import render
+from backcoach.web.state import app_state, current_profile
+
+
+async def exercise_list(request: Request) -> Response:
+    state = app_state(request)
+    return render(request, "exercises.html", "Exercises", page="exercises",
+                  exercises=list(state.catalog))
+
+
+async def exercise_page(request: Request) -> Response:
+    state = app_state(request)
+    exercise = state.exercise(request.path_params["exercise_id"])
+    dose = current_dose(exercise, state.history(current_profile(request)))
+    return render(request, "exercise.html", exercise.name, page="exercise",
+                  exercise=exercise, dose=describe_dose(dose))
+
+
+async def practice_page(request: Request) -> Response:
+    """Live camera feedback on one exercise, outside a guided session (nothing is recorded)."""
+    state = app_state(request)
+    exercise = state.exercise(request.path_params["exercise_id"])
+    return render(request, "practice.html", f"Practise: {exercise.name}", page="practice",
+                  exercise=exercise, images=state.pose_factory is not None)
+
+
+async def api_exercises(request: Request) -> Response:
+    state = app_state(request)
+    return JSONResponse([
+        {"id": e.id, "name": e.name, "summary": e.summary, "position": e.position,
+         "sided": e.sided}
+        for e in state.catalog
+    ])  # fmt: skip
+
+
+async def api_demo(request: Request) -> Response:
+    state = app_state(request)
+    exercise = state.exercise(request.path_params["exercise_id"])
+    return JSONResponse(demo_frames(exercise), headers={"Cache-Control": "max-age=3600"})
+
+
+ROUTES = [
+    Route("/exercises", exercise_list),
+    Route("/exercises/{exercise_id}", exercise_page),
+    Route("/exercises/{exercise_id}/practice", practice_page),
+    Route("/api/exercises", api_exercises),
+    Route("/api/exercises/{exercise_id}/demo", api_demo),
+]

@@ -1,0 +1,46 @@
+"""``/history``: pain and completed repetitions over time, with every session listed."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from backcoach.web.charts import pain_chart, reps_chart
+from backcoach.web.render import render
+from backcoach.web.state import app_state, current_profile
+
+_OUTCOMES = {
+    "completed": "Completed",
+    "stopped": "Stopped",
+    "sharp_pain": "Sharp pain stop",
+    "in_progress": "In progress",
+}
+
+
+async def history_page(request: Request) -> Response:
+    state = app_state(request)
+    history = state.history(current_profile(request))
+    names = {e.id: e.name for e in state.catalog}
+    sessions = [
+        {
+            "record": s,
+            "outcome": _OUTCOMES.get(s.outcome.value, s.outcome.value),
+            "reps": sum(x.reps for x in s.sets),
+            "stop_exercise": names.get(s.stop_exercise_id or "", s.stop_exercise_id),
+            "camera": any(x.source.value == "camera" for x in s.sets),
+        }
+        for s in reversed(history.sessions)
+    ]
+    charts = [
+        (title, Markup(svg))  # our own SVG: every text in it is escaped by charts.py
+        for title, svg in (("Pain before and after each session", pain_chart(history)),
+                           ("Repetitions completed per day", reps_chart(history)))
+        if svg
+    ]
+    return render(request, "history.html", "History", page="history",
+                  sessions=sessions, charts=charts)
+
+
+ROUTES = [Route("/history", history_page)]

@@ -1,0 +1,190 @@
+"""Guided sessions running on the server: ``core.session.GuidedSession`` plus the journal.
+
+The browser only shows and asks; the state machine lives here so that a sharp-pain stop, a set
+finished or a camera repetition is committed to the journal as it happens, whatever the page
+does next. All methods run on the event loop thread (no locks needed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from backcoach.core.plan import review_progression
+from backcoach.core.records import SessionOutcome
+from backcoach.core.session import (
+    Cue,
+    GuidedSession,
+    SessionEffect,
+    SessionEnded,
+    SessionState,
+    SetCompleted,
+    StepView,
+)
+from backcoach.web.errors import InputError
+
+if TYPE_CHECKING:
+    from backcoach.web.state import AppState
+
+_KEPT_CUES = 8
+
+
+@dataclass
+class LiveSession:
+    """One session in progress (or just ended) and the cues the page has yet to show."""
+
+    id: int
+    profile: str
+    guided: GuidedSession
+    cues: list[tuple[int, str]] = field(default_factory=list)
+    cue_seq: int = 0
+    end_message: str | None = None
+    camera_reps: int = 0
+
+    @property
+    def ended(self) -> bool:
+        return self.guided.state is SessionState.DONE
+
+
+def view_dict(view: StepView) -> dict[str, Any]:
+    return {
+        "state": view.state.value,
+        "paused": view.paused,
+        "prompt": view.prompt,
+        "exercise_id": view.exercise_id,
+        "exercise_name": view.exercise_name,
+        "exercise_index": view.exercise_index,
+        "exercise_count": view.exercise_count,
+        "steps": list(view.steps),
+        "cue": view.cue,
+        "rep": view.rep,
+        "reps": view.reps,
+        "side": view.side.value if view.side else None,
+        "hold_s": view.hold_s,
+        "seconds_left": None if view.seconds_left is None else round(view.seconds_left, 2),
+        "phase_s": view.phase_s,
+        "outcome": view.outcome.value,
+    }
+
+
+def _progress_key(guided: GuidedSession, now: datetime) -> tuple[object, ...]:
+    """Changes exactly when a repetition was counted (a wrong-side one changes nothing)."""
+    view = guided.current(now)
+    return (len(guided.record().sets), view.exercise_index, view.side, view.rep, view.state)
+
+
+class SessionHub:
+    """The live sessions of this server, at most one open per profile."""
+
+    def __init__(self, state: AppState) -> None:
+        self._state = state
+        self._sessions: dict[int, LiveSession] = {}
+
+    def start(self, profile: str, camera: bool) -> LiveSession:
+        """Start today's session; refused (409) when the safety decision does not allow it."""
+        now = self._state.clock.now()
+        previous = self.open_for(profile)
+        if previous is not None:
+            self.apply(previous, previous.guided.stop(now))
+        decision = self._state.decision(profile)
+        if not decision.allowed:
+            raise InputError(f"a session cannot start: {decision.message}", 409)
+        plan = self._state.plan(profile)
+        guided = GuidedSession(plan, now, decision, camera=camera)
+        session_id = self._state.the_journal().start_session(profile, guided.record())
+        live = LiveSession(id=session_id, profile=profile, guided=guided)
+        self._sessions[session_id] = live
+        self._push_cue(live, "How much does your back hurt right now, from 0 to 10?")
+        return live
+
+    def get(self, session_id: int, profile: str) -> LiveSession:
+        live = self._sessions.get(session_id)
+        if live is None or live.profile != profile:
+            raise InputError(f"no live session {session_id} for profile {profile!r}", 404)
+        return live
+
+    def open_for(self, profile: str) -> LiveSession | None:
+        for live in self._sessions.values():
+            if live.profile == profile and not live.ended:
+                return live
+        return None
+
+    def tick(self, live: LiveSession) -> None:
+        self.apply(live, live.guided.tick(self._state.clock.now()))
+
+    def apply(self, live: LiveSession, effects: list[SessionEffect]) -> None:
+        """Commit what the state machine asks for: sets at once, the ending with its review."""
+        journal = self._state.the_journal()
+        for effect in effects:
+            if isinstance(effect, Cue):
+                self._push_cue(live, effect.text)
+            elif isinstance(effect, SetCompleted):
+                journal.add_set(live.id, effect.set)
+            elif isinstance(effect, SessionEnded):
+                journal.finish_session(live.id, effect.record)
+                live.end_message = effect.message
+                if effect.message:
+                    self._push_cue(live, effect.message)
+                self._review(live, effect.record.ended_at or self._state.clock.now())
+
+    def _review(self, live: LiveSession, at: datetime) -> None:
+        state = self._state
+        history = state.history(live.profile)
+        changes = review_progression(state.catalog, history, state.rules, at)
+        if changes:
+            state.the_journal().add_plan_changes(live.profile, changes)
+
+    def _push_cue(self, live: LiveSession, text: str) -> None:
+        live.cue_seq += 1
+        live.cues = [*live.cues, (live.cue_seq, text)][-_KEPT_CUES:]
+
+    def snapshot(self, live: LiveSession) -> dict[str, Any]:
+        """The JSON the session page renders."""
+        return {
+            "id": live.id,
+            "camera": live.guided.camera,
+            "view": view_dict(live.guided.current(self._state.clock.now())),
+            "cues": [{"seq": seq, "text": text} for seq, text in live.cues],
+            "end_message": live.end_message,
+            "camera_reps": live.camera_reps,
+            "sets": [
+                {
+                    "exercise_id": s.exercise_id,
+                    "reps": s.reps,
+                    "hold_s": s.hold_s,
+                    "side": s.side.value if s.side else None,
+                    "source": s.source.value,
+                }
+                for s in live.guided.record().sets
+            ],
+        }
+
+    def camera_rep(
+        self, live: LiveSession, hold_s: float, side: str | None, quality: float | None
+    ) -> None:
+        """A repetition the camera counted; it fills the session log like a timed one."""
+        if live.ended or not live.guided.camera:
+            return
+        now = self._state.clock.now()
+        self.tick(live)
+        before = _progress_key(live.guided, now)
+        effects = live.guided.camera_rep(hold_s, side, quality, now)
+        if _progress_key(live.guided, now) != before:
+            live.camera_reps += 1
+        self.apply(live, effects)
+
+    def stop_all(self, now: datetime) -> None:
+        """On shutdown: stop what is still open so the journal does not keep it in progress."""
+        for live in self._sessions.values():
+            if not live.ended:
+                self.apply(live, live.guided.stop(now))
+
+    def sharp_pain_for(self, profile: str) -> LiveSession | None:
+        live = self.open_for(profile)
+        if live is not None:
+            self.apply(live, live.guided.sharp_pain(self._state.clock.now()))
+        return live
+
+    def outcome(self, live: LiveSession) -> SessionOutcome:
+        return live.guided.outcome

@@ -1,0 +1,41 @@
+"""Settings of one web app instance: where the journal lives, limits on input, test speed-ups.
+
+Kept in one frozen value so the app, the WebSocket protocol and the tests read the same numbers;
+nothing here is read from the environment at import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """What ``create_app`` needs to know. Defaults suit a person running ``backcoach serve``."""
+
+    data_dir: Path | None = None
+    db_url: str | None = None
+    catalog_dir: Path | None = None
+    profile: str = "default"
+    # Session timers run this many times faster than the wall clock (tests and demos only).
+    time_scale: float = 1.0
+    # Input limits: anything above is refused with a clear 4xx / WebSocket close reason.
+    max_body_bytes: int = 64 * 1024
+    max_frame_bytes: int = 512 * 1024
+    # A client sending more messages than this per second (averaged over 2 s) is flooding.
+    max_messages_per_s: float = 90.0
+    max_camera_clients: int = 4
+    # "mediapipe" runs the real pose model; "none" accepts landmark frames only.
+    pose_backend: str = "mediapipe"
+    # Extra Host header values accepted besides localhost / 127.0.0.1 / [::1].
+    allowed_hosts: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not 0.1 <= self.time_scale <= 1000:
+            raise ValueError("time_scale must be between 0.1 and 1000")
+        if self.max_frame_bytes < 1024 or self.max_body_bytes < 1024:
+            raise ValueError("max_frame_bytes and max_body_bytes must be at least 1 KiB")

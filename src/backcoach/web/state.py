@@ -1,0 +1,118 @@
+"""What one running web app holds: settings, the loaded data files, the journal, live sessions.
+
+Created by ``create_app`` and opened in the app's lifespan (never at import time). Route modules
+reach it through ``app_state(request)``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import HTTPConnection
+
+from backcoach.core.catalog import Catalog, Exercise, UnknownExerciseError
+from backcoach.core.plan import DailyPlan, ProgressionRules, plan_for_day
+from backcoach.core.records import History
+from backcoach.core.safety import Disclaimer, SafetyDecision, Screening, session_decision
+from backcoach.web.clock import ScaledClock
+from backcoach.web.errors import InputError
+from backcoach.web.settings import WebSettings
+
+if TYPE_CHECKING:
+    from backcoach.storage import Journal
+    from backcoach.web.coach import PoseEstimator
+    from backcoach.web.sessions import SessionHub
+
+PROFILE_COOKIE = "backcoach_profile"
+_PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+JournalFactory = Callable[[], "Journal"]
+PoseFactory = Callable[[], "PoseEstimator"]
+
+
+@dataclass
+class AppState:
+    settings: WebSettings
+    catalog: Catalog
+    screening: Screening
+    disclaimer: Disclaimer
+    rules: ProgressionRules
+    clock: ScaledClock
+    journal_factory: JournalFactory
+    pose_factory: PoseFactory | None
+    analyser_factory: Callable[[Exercise], Any]
+    journal: Journal | None = None
+    sessions: SessionHub | None = None
+    camera_clients: int = 0
+    _profiles_seen: set[str] = field(default_factory=set)
+
+    def open(self) -> None:
+        from backcoach.web.sessions import SessionHub
+
+        self.journal = self.journal_factory()
+        self.sessions = SessionHub(self)
+
+    def close(self) -> None:
+        if self.sessions is not None:
+            self.sessions.stop_all(self.clock.now())
+        if self.journal is not None:
+            self.journal.close()
+            self.journal = None
+
+    def the_journal(self) -> Journal:
+        if self.journal is None:
+            raise RuntimeError("the journal is not open (the app's lifespan has not started)")
+        return self.journal
+
+    def hub(self) -> SessionHub:
+        if self.sessions is None:
+            raise RuntimeError("the app's lifespan has not started")
+        return self.sessions
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        try:
+            return self.catalog.get(exercise_id)
+        except UnknownExerciseError as exc:
+            raise InputError(str(exc), 404) from None
+
+    def history(self, profile: str) -> History:
+        journal = self.the_journal()
+        if profile not in self._profiles_seen:
+            journal.ensure_profile(profile)
+            self._profiles_seen.add(profile)
+        return journal.history(profile)
+
+    def forget_profile(self, profile: str) -> None:
+        self.the_journal().forget(profile)
+        self._profiles_seen.discard(profile)
+
+    def decision(self, profile: str) -> SafetyDecision:
+        return session_decision(
+            self.history(profile),
+            self.screening,
+            self.disclaimer,
+            self.clock.now(),
+            self.rules.referral,
+        )
+
+    def plan(self, profile: str) -> DailyPlan:
+        now = self.clock.now()
+        return plan_for_day(self.catalog, self.history(profile), self.rules, now.date())
+
+
+def app_state(conn: HTTPConnection) -> AppState:
+    state: AppState = conn.app.state.backcoach
+    return state
+
+
+def valid_profile(name: str) -> bool:
+    return bool(_PROFILE_NAME.match(name))
+
+
+def current_profile(conn: HTTPConnection) -> str:
+    """The profile chosen on the settings page (a cookie), else the configured default."""
+    chosen = conn.cookies.get(PROFILE_COOKIE, "")
+    return chosen if valid_profile(chosen) else app_state(conn).settings.profile

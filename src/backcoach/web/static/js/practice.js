@@ -1,0 +1,44 @@
+// Camera practice for one exercise: the same coaching WebSocket as a session, nothing recorded.
+import { LiveCamera } from "./camera.js";
+
+const $ = (id) => document.getElementById(id);
+const app = $("practice-app");
+let camera = null;
+
+function start() {
+  $("camera-start").disabled = true;
+  $("camera-panel").classList.remove("hidden");
+  camera = new LiveCamera({
+    video: $("camera-video"),
+    overlay: $("camera-overlay"),
+    url: `/ws/coach?exercise=${encodeURIComponent(app.dataset.exercise)}`,
+    onStatus: (text) => { $("camera-status").textContent = text; },
+    onResult: (message) => {
+      $("camera-reps").textContent = String(message.reps);
+      $("camera-hold").textContent = message.holding ? `· holding ${message.hold_s.toFixed(1)} s` : "";
+      if (message.cue) $("camera-status").textContent = message.cue;
+      else if (message.landmarks) $("camera-status").textContent = "I can see you.";
+    },
+    onClose: (event) => {
+      $("camera-start").disabled = false;
+      if (event.code !== 1000) {
+        $("camera-status").textContent = `The camera coach stopped: ${event.reason || event.code}`;
+      }
+    },
+  });
+  camera.start().catch((error) => {
+    $("camera-status").textContent = `No camera: ${error.message}`;
+    $("camera-start").disabled = false;
+  });
+}
+
+if (app) {
+  $("camera-start").addEventListener("click", start);
+  document.addEventListener("backcoach:stop", (event) => {
+    if (!camera?.running) return;
+    event.preventDefault();
+    camera.stop();
+    $("camera-status").textContent = "Stopped.";
+    $("camera-start").disabled = false;
+  });
+}

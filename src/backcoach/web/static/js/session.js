@@ -1,0 +1,235 @@
+// The guided-session page. The state machine runs on the server (core.session.GuidedSession);
+// this page polls it, shows one step at a time, speaks new cues if asked, and sends actions.
+// Keys (as in the terminal): N next, P or Space pause/resume, 0-9 pain score; S or Escape STOP
+// and X or ! SHARP PAIN are handled in safety.js and arrive here as events.
+import { ApiError, getJSON, postJSON } from "./api.js";
+import { LiveCamera } from "./camera.js";
+
+const $ = (id) => document.getElementById(id);
+const app = $("session-app");
+const PHASES = {
+  get_ready: "Get ready", hold: "Hold", rest: "Rest", switch_side: "Switch sides",
+  paused: "Paused", pain_before: "Pain before", pain_after: "Pain after", done: "Done",
+};
+const OUTCOMES = {
+  completed: "Session complete. Well done!",
+  stopped: "Session stopped. What you did is saved.",
+  sharp_pain: "Session stopped because of sharp pain.",
+};
+
+let session = null;
+let poller = null;
+let camera = null;
+let lastCue = 0;
+let busy = false;
+
+function show(id, visible) { $(id)?.classList.toggle("hidden", !visible); }
+
+function speak(text) {
+  if (!$("speak-toggle")?.checked || !("speechSynthesis" in window)) return;
+  window.speechSynthesis.cancel();
+  window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+}
+
+function showError(error) {
+  const box = $("session-error");
+  box.textContent = error instanceof ApiError ? error.message : `Something went wrong: ${error.message}`;
+  show("session-error", true);
+}
+
+function render(data) {
+  session = data;
+  app.dataset.sessionId = String(data.id);
+  const view = data.view;
+  app.dataset.state = view.state;
+  for (const cue of data.cues) {
+    if (cue.seq > lastCue) {
+      lastCue = cue.seq;
+      $("stage-cue").textContent = cue.text;
+      speak(cue.text);
+    }
+  }
+  const painStep = view.state === "pain_before" || view.state === "pain_after";
+  const done = view.state === "done";
+  show("session-start", false);
+  show("pain-panel", painStep);
+  show("session-stage", !painStep && !done);
+  show("session-done", done);
+  if (painStep) {
+    $("pain-prompt").textContent = view.prompt;
+  } else if (!done) {
+    renderStage(view);
+  } else {
+    renderDone(data);
+  }
+}
+
+function renderStage(view) {
+  $("stage-position").textContent = `Exercise ${view.exercise_index + 1} of ${view.exercise_count}`;
+  $("stage-exercise").textContent = view.exercise_name ?? "";
+  let phase = view.paused ? "Paused" : (PHASES[view.state] ?? view.prompt);
+  if (session.camera && view.state === "hold" && view.seconds_left === 0) {
+    phase = "Hold, then come back: the camera counts it";
+  }
+  $("stage-phase").textContent = phase;
+  const left = view.seconds_left;
+  $("stage-timer").textContent = left === null ? "–" : String(Math.ceil(left));
+  const side = view.side ? ` · ${view.side} side` : "";
+  $("stage-reps").textContent = `Repetition ${view.rep} of ${view.reps}${side}`;
+  $("pause-button").firstChild.textContent = view.paused ? "Resume " : "Pause ";
+  const steps = $("stage-steps");
+  if (steps.dataset.exercise !== view.exercise_id) {
+    steps.dataset.exercise = view.exercise_id ?? "";
+    steps.replaceChildren(...view.steps.map((text) => {
+      const li = document.createElement("li");
+      li.textContent = text;
+      return li;
+    }));
+  }
+}
+
+function renderDone(data) {
+  clearInterval(poller);
+  camera?.stop();
+  const outcome = data.view.outcome;
+  app.dataset.outcome = outcome;
+  const box = $("done-message");
+  box.replaceChildren();
+  const title = document.createElement("p");
+  title.className = outcome === "sharp_pain" ? "notice danger" : "notice ok";
+  const strong = document.createElement("strong");
+  strong.textContent = OUTCOMES[outcome] ?? "Session over.";
+  title.append(strong);
+  box.append(title);
+  if (data.end_message) {
+    const advice = document.createElement("p");
+    advice.className = "notice danger";
+    advice.id = "sharp-pain-advice";
+    advice.setAttribute("role", "alert");
+    advice.textContent = data.end_message;
+    box.append(advice);
+  }
+  const reps = data.sets.reduce((sum, s) => sum + s.reps, 0);
+  $("done-summary").textContent = `Sets saved: ${data.sets.length}, repetitions: ${reps}.`;
+}
+
+async function act(action, extra = {}) {
+  if (!session || busy) return;
+  busy = true;
+  try {
+    render(await postJSON(`/api/sessions/${session.id}/actions`, { action, ...extra }));
+  } catch (error) {
+    showError(error);
+  } finally {
+    busy = false;
+  }
+}
+
+async function poll() {
+  if (!session || busy) return;
+  try {
+    const data = await getJSON(`/api/sessions/${session.id}`);
+    if (!busy) render(data);
+  } catch (error) {
+    showError(error);
+  }
+}
+
+function startPolling() {
+  const scale = Number(app.dataset.timeScale) || 1;
+  poller = setInterval(poll, Math.max(50, 250 / Math.min(scale, 5)));
+}
+
+function startCamera() {
+  const panel = $("camera-panel");
+  show("camera-panel", true);
+  camera = new LiveCamera({
+    video: $("camera-video"),
+    overlay: $("camera-overlay"),
+    url: `/ws/coach?session=${session.id}`,
+    onStatus: (text) => { $("camera-status").textContent = text; },
+    onResult: (message) => {
+      panel.dataset.results = String(camera.stats.results);
+      panel.dataset.events = String(camera.stats.events);
+      panel.dataset.poses = String(camera.stats.posesFound);
+      $("camera-reps").textContent = String(message.session_reps ?? message.reps);
+      $("camera-hold").textContent = message.holding ? `· holding ${message.hold_s.toFixed(1)} s` : "";
+      if (message.cue) $("camera-status").textContent = message.cue;
+      else if (message.landmarks) $("camera-status").textContent = "I can see you.";
+    },
+    onClose: (event) => {
+      if (event.code !== 1000) {
+        $("camera-status").textContent = `The camera coach stopped: ${event.reason || event.code}`;
+      }
+    },
+  });
+  camera.start().catch((error) => {
+    $("camera-status").textContent = `No camera: ${error.message}. Use the Next button instead.`;
+  });
+}
+
+async function begin(resumeId) {
+  try {
+    const useCamera = Boolean($("camera-toggle")?.checked);
+    const data = resumeId
+      ? await getJSON(`/api/sessions/${resumeId}`)
+      : await postJSON("/api/sessions", { camera: useCamera });
+    render(data);
+    startPolling();
+    if (data.camera) startCamera();
+  } catch (error) {
+    showError(error);
+  }
+}
+
+function active() { return session && session.view.state !== "done"; }
+
+function typing(target) {
+  return target instanceof HTMLElement &&
+    (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+}
+
+function pressing(target) {
+  // Space on a focused button, link or summary already activates it.
+  return target instanceof HTMLElement && ["BUTTON", "SUMMARY", "A"].includes(target.tagName);
+}
+
+if (app) {
+  $("start-button")?.addEventListener("click", () => begin(null));
+  $("resume-button")?.addEventListener("click", () => begin(app.dataset.resume));
+  $("next-button").addEventListener("click", () => act("next"));
+  $("skip-button").addEventListener("click", () => act("skip_exercise"));
+  $("pause-button").addEventListener("click", () => act(session?.view.paused ? "resume" : "pause"));
+  for (const button of document.querySelectorAll(".pain-scale button")) {
+    button.addEventListener("click", () => {
+      const action = session.view.state === "pain_before" ? "pain_before" : "pain_after";
+      act(action, { score: Number(button.dataset.score) });
+    });
+  }
+  document.addEventListener("backcoach:stop", (event) => {
+    if (!active()) return;
+    event.preventDefault();
+    act("stop");
+  });
+  document.addEventListener("backcoach:sharp-pain", (event) => {
+    if (!active()) return;
+    event.preventDefault();
+    busy = false; // never swallowed: the sharp-pain stop goes out even if a request is pending
+    act("sharp_pain");
+  });
+  document.addEventListener("keydown", (event) => {
+    if (!active() || event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    const state = session.view.state;
+    const key = event.key.toLowerCase();
+    if ((state === "pain_before" || state === "pain_after") && /^[0-9]$/.test(event.key)) {
+      event.preventDefault();
+      act(state, { score: Number(event.key) });
+    } else if (key === "n") {
+      event.preventDefault();
+      act("next");
+    } else if (key === "p" || (event.key === " " && !pressing(event.target))) {
+      event.preventDefault();
+      act(session.view.paused ? "resume" : "pause");
+    }
+  });
+}

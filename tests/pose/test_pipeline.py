@@ -1,0 +1,84 @@
+"""The fast pipeline's frame choice, checked without the model: a replay backend plays the
+synthetic body's landmarks while a real (tiny) video file supplies the frames and their times."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from backcoach.cli.analyze_video import activity
+from backcoach.core.catalog import Exercise, load_catalog
+from backcoach.core.motion.registry import create_analyser
+from backcoach.core.motion.types import AnalysisSummary, PoseFrame
+from backcoach.pose.pipeline import PipelineSettings, motion_speed, run_video
+from backcoach.pose.replay_backend import ReplayBackend
+from backcoach.synthetic import generate, simple_spec
+
+
+def _blank_video(make_video: Callable[..., Path], path: Path, frames: int) -> Path:
+    return make_video(path, [np.zeros((36, 64, 3), np.uint8)] * frames)
+
+
+def _analyse(
+    path: Path, frames: list[PoseFrame], settings: PipelineSettings, exercise: Exercise
+) -> tuple[int, AnalysisSummary]:
+    """Run the pipeline with the analyser setting the pace, as ``analyze`` does."""
+    analyser = create_analyser(exercise, aspect_ratio=16 / 9)
+    stats, stream = run_video(path, lambda: ReplayBackend(frames), settings,
+                              pace=lambda: activity(analyser))
+    for frame in stream:
+        if frame.pose is not None:
+            analyser.update(frame.pose)
+    return stats.frames_analysed, analyser.summary()
+
+
+def _analysed(path: Path, frames: list[PoseFrame], settings: PipelineSettings) -> list[PoseFrame]:
+    stats, stream = run_video(path, lambda: ReplayBackend(frames), settings)
+    analysed = [frame.pose for frame in stream if frame.pose is not None]
+    assert stats.frames_analysed == len(analysed)
+    return analysed
+
+
+@pytest.mark.parametrize("exercise_id", ["knee-to-chest", "neck-flexion", "hip-flexor-stretch"])
+def test_adaptive_rate_counts_what_every_frame_counts_with_far_fewer_frames(
+    tmp_path: Path, make_video: Callable[..., Path], exercise_id: str
+) -> None:
+    sequence = generate(simple_spec(exercise_id, reps=2, hold_s=4.0, partials=1), seed=5)
+    video = _blank_video(make_video, tmp_path / "blank.mp4", len(sequence.frames))
+    exercise = load_catalog().get(exercise_id)
+    every_n, every = _analyse(video, sequence.frames, PipelineSettings(every_frame=True), exercise)
+    fast_n, fast = _analyse(video, sequence.frames, PipelineSettings(), exercise)
+    assert every_n == len(sequence.frames)
+    assert fast_n < 0.3 * every_n
+    assert every.reps == fast.reps == sequence.truth.count
+    assert every.sides == fast.sides
+    assert {f.code for f in every.faults} == {f.code for f in fast.faults}
+    for a, b in zip(every.rep_events, fast.rep_events, strict=True):
+        assert abs(a.hold_s - b.hold_s) < 0.5
+
+
+def test_a_still_body_is_analysed_five_times_a_second(
+    tmp_path: Path, make_video: Callable[..., Path]
+) -> None:
+    pose = generate(simple_spec("neck-flexion", reps=1), seed=1).frames[0].landmarks
+    assert pose is not None
+    frames = [PoseFrame(i / 30, pose) for i in range(90)]
+    video = _blank_video(make_video, tmp_path / "still.mp4", 90)
+    analysed = _analysed(video, frames, PipelineSettings())
+    assert 14 <= len(analysed) <= 17  # 3 s at 0.2 s
+
+
+def test_motion_speed_is_in_torso_lengths_per_second() -> None:
+    pose = generate(simple_spec("neck-flexion", reps=1), seed=1).frames[0].landmarks
+    assert pose is not None
+    before = [list(p) for p in pose]
+    after = [[x + 0.01, y, z, v] for x, y, z, v in before]
+    speed = motion_speed(before, after, 0.5, 1280, 720)
+    shoulder_hip_px = np.hypot(
+        (before[11][0] + before[12][0] - before[23][0] - before[24][0]) / 2 * 1280,
+        (before[11][1] + before[12][1] - before[23][1] - before[24][1]) / 2 * 720,
+    )
+    assert speed == pytest.approx(12.8 / shoulder_hip_px / 0.5, rel=1e-6)
