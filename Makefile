@@ -17,6 +17,7 @@ run: $(STAMP)
 	$(VENV)/bin/backcoach serve
 
 test: $(STAMP)
+	bash scripts/system-deps.sh
 	$(PY) -m pytest
 
 lint: $(STAMP)

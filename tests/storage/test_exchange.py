@@ -7,11 +7,13 @@ import csv
 import dataclasses
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from backcoach.core.psfs import PsfsRecord, make_psfs_record
 from backcoach.core.records import History
 from backcoach.storage import (
     ImportFormatError,
@@ -19,9 +21,11 @@ from backcoach.storage import (
     ProfileExistsError,
     StorageError,
     UnknownProfileError,
+    add_psfs,
     export_csv,
     export_json,
     import_json,
+    psfs_records,
 )
 
 Store = Callable[[Journal, str, History], None]
@@ -29,9 +33,27 @@ Strip = Callable[[History], History]
 
 
 @pytest.fixture
-def exported(journal: Journal, sample_history: History, store: Store) -> dict[str, Any]:
+def sample_psfs(sample_history: History) -> tuple[PsfsRecord, ...]:
+    """Two weekly PSFS records, one with three activities and a name that needs exact text."""
+    at = sample_history.sessions[0].started_at
+    return (
+        make_psfs_record(at, [("Putting on socks", 3), ("Sitting 1 h = hard", 5), ("Lift", 0)]),
+        make_psfs_record(at + timedelta(days=7, microseconds=1), [("Putting on socks", 6)]),
+    )
+
+
+@pytest.fixture
+def exported(
+    journal: Journal, sample_history: History, store: Store, sample_psfs: tuple[PsfsRecord, ...]
+) -> dict[str, Any]:
     store(journal, "ann", sample_history)
+    for record in sample_psfs:
+        add_psfs(journal, "ann", record)
     return export_json(journal, "ann")
+
+
+def _no_psfs_ids(records: tuple[PsfsRecord, ...]) -> tuple[PsfsRecord, ...]:
+    return tuple(dataclasses.replace(r, id=None) for r in records)
 
 
 def test_export_has_a_format_marker_and_everything(exported: dict[str, Any]) -> None:
@@ -42,20 +64,47 @@ def test_export_has_a_format_marker_and_everything(exported: dict[str, Any]) -> 
     )
     assert [
         len(exported[k])
-        for k in ("sessions", "screenings", "checkins", "plan_changes", "disclaimer_acks", "notes")
-    ] == [2, 2, 2, 2, 1, 1]
+        for k in (
+            "sessions", "screenings", "checkins", "plan_changes", "disclaimer_acks", "notes", "psfs"
+        )
+    ] == [2, 2, 2, 2, 1, 1, 2]  # fmt: skip
     assert len(exported["sessions"][0]["sets"]) == 3
     assert exported["sessions"][1]["outcome"] == "sharp_pain"
+    assert exported["psfs"][0]["activities"][1] == {"name": "Sitting 1 h = hard", "score": 5}
 
 
 def test_json_round_trip_is_exact_through_a_file(
-    tmp_path: Path, exported: dict[str, Any], sample_history: History, without_ids: Strip
+    tmp_path: Path,
+    exported: dict[str, Any],
+    sample_history: History,
+    without_ids: Strip,
+    sample_psfs: tuple[PsfsRecord, ...],
 ) -> None:
     text = json.dumps(exported, ensure_ascii=False)
     with Journal.open(tmp_path / "other") as other:
         assert import_json(other, json.loads(text)) == "ann"
         assert export_json(other, "ann") == exported
         assert without_ids(other.history("ann")) == sample_history
+        assert _no_psfs_ids(psfs_records(other, "ann")) == sample_psfs
+
+
+def test_export_forget_import_export_round_trips_with_psfs(
+    journal: Journal, exported: dict[str, Any], sample_psfs: tuple[PsfsRecord, ...]
+) -> None:
+    journal.forget("ann")
+    assert psfs_records(journal, "ann") == ()
+    assert import_json(journal, json.loads(json.dumps(exported))) == "ann"
+    assert export_json(journal, "ann") == exported
+    assert _no_psfs_ids(psfs_records(journal, "ann")) == sample_psfs
+
+
+def test_an_old_export_without_psfs_still_imports(
+    journal: Journal, exported: dict[str, Any]
+) -> None:
+    older = {k: v for k, v in exported.items() if k != "psfs"}
+    import_json(journal, older, as_profile="old")
+    assert psfs_records(journal, "old") == ()
+    assert export_json(journal, "old") == {**exported, "profile": "old", "psfs": []}
 
 
 def test_import_under_a_new_name(journal: Journal, exported: dict[str, Any]) -> None:
@@ -96,6 +145,14 @@ def _bad_outcome(data: dict[str, Any]) -> None:
     data["sessions"][0]["outcome"] = "finished"
 
 
+def _psfs_score(data: dict[str, Any]) -> None:
+    data["psfs"][0]["activities"][2]["score"] = 11
+
+
+def _psfs_twice(data: dict[str, Any]) -> None:
+    data["psfs"][1]["activities"].append({"name": "putting on SOCKS", "score": 2})
+
+
 @pytest.mark.parametrize(
     ("mutate", "where"),
     [
@@ -103,6 +160,8 @@ def _bad_outcome(data: dict[str, Any]) -> None:
         (_naive_time, "notes.0.at"),
         (_unknown_field, "sessions.0.sets.0.colour"),
         (_bad_outcome, "sessions.0.outcome"),
+        (_psfs_score, "psfs.0.activities.2.score"),
+        (_psfs_twice, "psfs.1"),
     ],
 )
 def test_malformed_import_says_where_and_writes_nothing(

@@ -8,6 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from backcoach.core.motion.tempo import middle_share, min_move_s
 from backcoach.synthetic import (
     Attempt,
     DropoutSpec,
@@ -205,7 +206,10 @@ def test_injected_faults_are_clear_and_clean_reps_are_clean(exercise_id: str, co
 
 @pytest.mark.parametrize("exercise_id", EXERCISES)
 def test_too_fast_is_measured_from_the_movement(exercise_id: str) -> None:
-    min_move = limit(_kin(exercise_id).limits, "min_move_s")
+    """Transits are the middle of a movement (10 % to 90 % of the way, see core/motion/tempo.py);
+    "too fast" when shorter than min_move_s x move_middle_share, never near that limit."""
+    limits = _kin(exercise_id).limits
+    min_move = min_move_s(limits) * middle_share(limits)
     seq = generate(simple_spec(exercise_id, reps=2, faults=("too_fast",)), seed=1)
     for attempt in seq.truth.attempts:
         transits = [t for t in (attempt.up_transit_s, attempt.down_transit_s) if t is not None]

@@ -13,8 +13,15 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from sqlalchemy.orm import Session
 
+from backcoach.core.psfs import (
+    MAX_ACTIVITIES,
+    MAX_ACTIVITY_NAME_CHARS,
+    PsfsRecord,
+    make_psfs_record,
+)
 from backcoach.core.records import (
     DisclaimerAck,
     DoseValue,
@@ -32,6 +39,7 @@ from backcoach.core.records import (
 )
 from backcoach.storage.errors import ImportFormatError, StorageError, UnknownProfileError
 from backcoach.storage.journal import Journal, validate_profile_name
+from backcoach.storage.psfs import psfs_records, stage_psfs
 
 FORMAT = "backcoach-journal"
 VERSION = 1
@@ -183,6 +191,31 @@ class NoteV1(_Model):
     text: str
 
 
+class PsfsActivityV1(_Model):
+    name: Annotated[str, Field(min_length=1, max_length=MAX_ACTIVITY_NAME_CHARS)]
+    score: Pain
+
+
+class PsfsV1(_Model):
+    """One weekly Patient-Specific Functional Scale; checked by the same rules as the CLI's."""
+
+    at: AwareDatetime
+    activities: Annotated[list[PsfsActivityV1], Field(min_length=1, max_length=MAX_ACTIVITIES)]
+
+    @model_validator(mode="after")
+    def _valid(self) -> PsfsV1:
+        self.record()  # a PsfsError (a ValueError) becomes a validation error naming this entry
+        return self
+
+    @classmethod
+    def of(cls, r: PsfsRecord) -> PsfsV1:
+        activities = [PsfsActivityV1(name=a.name, score=a.score) for a in r.activities]
+        return cls(at=r.at, activities=activities)
+
+    def record(self) -> PsfsRecord:
+        return make_psfs_record(self.at, [(a.name, a.score) for a in self.activities])
+
+
 class JournalExportV1(_Model):
     """One profile's whole journal. Lists are oldest first, as in ``History``."""
 
@@ -195,6 +228,7 @@ class JournalExportV1(_Model):
     checkins: list[CheckinV1] = []
     plan_changes: list[PlanChangeV1] = []
     notes: list[NoteV1] = []
+    psfs: list[PsfsV1] = []
 
     def history(self) -> History:
         return History(
@@ -207,7 +241,9 @@ class JournalExportV1(_Model):
         )
 
 
-def export_model(profile: str, history: History) -> JournalExportV1:
+def export_model(
+    profile: str, history: History, psfs: Sequence[PsfsRecord] = ()
+) -> JournalExportV1:
     return JournalExportV1(
         format=FORMAT,
         version=VERSION,
@@ -218,13 +254,15 @@ def export_model(profile: str, history: History) -> JournalExportV1:
         checkins=[CheckinV1.of(c) for c in history.checkins],
         plan_changes=[PlanChangeV1.of(p) for p in history.plan_changes],
         notes=[NoteV1(at=n.at, text=n.text) for n in history.notes],
+        psfs=[PsfsV1.of(r) for r in psfs],
     )
 
 
 def export_json(journal: Journal, profile: str) -> dict[str, Any]:
     """Everything of ``profile`` as a JSON-ready dict (``json.dumps`` it as is)."""
     _require_profile(journal, profile)
-    return export_model(profile, journal.history(profile)).model_dump(mode="json")
+    model = export_model(profile, journal.history(profile), psfs_records(journal, profile))
+    return model.model_dump(mode="json")
 
 
 def _require_profile(journal: Journal, profile: str) -> None:
@@ -241,7 +279,12 @@ def import_json(journal: Journal, data: Any, as_profile: str | None = None) -> s
     """
     parsed = parse_export(data)
     name = validate_profile_name(as_profile if as_profile is not None else parsed.profile)
-    journal.add_history(name, parsed.history())
+    records = [r.record() for r in parsed.psfs]
+
+    def add_psfs_rows(session: Session, profile_id: int) -> None:
+        stage_psfs(session, profile_id, records)
+
+    journal.add_history(name, parsed.history(), also=add_psfs_rows)
     return name
 
 

@@ -6,7 +6,7 @@ soon as ``add_set`` returns, so killing the process mid-session loses nothing al
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -191,11 +191,15 @@ class Journal:
             row = self._profile(session, profile, create=False)
             session.delete(row)
 
-    def add_history(self, profile: str, history: History) -> None:
+    def add_history(
+        self, profile: str, history: History, also: Callable[[Session, int], None] | None = None
+    ) -> None:
         """Store a whole ``History`` as the new profile ``profile``, in one transaction.
 
         Used by import. Raises ``ProfileExistsError`` if the profile already exists; on any
         error nothing is stored. Record ids in ``history`` are ignored (new ones are assigned).
+        ``also(session, profile_id)`` stores records kept outside ``History`` (the PSFS) in the
+        same transaction.
         """
         with self.transaction() as session:
             validate_profile_name(profile)
@@ -212,6 +216,9 @@ class Journal:
             owner.plan_changes = [mapping.plan_change_row(p) for p in history.plan_changes]
             owner.notes = [mapping.note_row(n) for n in history.notes]
             session.add(owner)
+            if also is not None:
+                session.flush()
+                also(session, owner.id)
 
     # --- reading ------------------------------------------------------------------------------
 

@@ -7,10 +7,11 @@ the database's ``ON DELETE CASCADE``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
 from backcoach.core.psfs import MAX_ACTIVITY_NAME_CHARS, PsfsActivity, PsfsRecord
 from backcoach.storage.coltypes import UTCDateTime
@@ -50,14 +51,27 @@ def add_psfs(journal: Journal, profile: str, record: PsfsRecord) -> int:
     """Store one PSFS for ``profile`` (created if new); committed before this returns."""
     profile_id = journal.ensure_profile(profile)
     with journal.transaction() as session:
+        (row,) = stage_psfs(session, profile_id, (record,))
+        session.flush()
+        return row.id
+
+
+def stage_psfs(session: Session, profile_id: int, records: Iterable[PsfsRecord]) -> list[PsfsRow]:
+    """Add ``records`` of profile ``profile_id`` to ``session`` (the caller's transaction).
+
+    Import uses it with ``Journal.add_history(..., also=...)``, so a journal and its PSFS are
+    stored together or not at all.
+    """
+    rows = []
+    for record in records:
         row = PsfsRow(profile_id=profile_id, at=aware(record.at, "PSFS time"))
         row.activities = [
             PsfsActivityRow(position=n, name=a.name, score=a.score)
             for n, a in enumerate(record.activities)
         ]
-        session.add(row)
-        session.flush()
-        return row.id
+        rows.append(row)
+    session.add_all(rows)
+    return rows
 
 
 def psfs_records(journal: Journal, profile: str) -> tuple[PsfsRecord, ...]:

@@ -14,6 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from backcoach.core.catalog import Exercise, load_catalog
+from backcoach.core.motion.tempo import MOVE_FROM, MOVE_TO, middle_share, min_move_s
 from backcoach.core.motion.types import PoseFrame
 from backcoach.synthetic import measure
 from backcoach.synthetic.camera import Camera, CameraSpec, far_side_mask, place_camera, to_landmarks
@@ -27,7 +28,6 @@ from backcoach.synthetic.noise import (
 )
 from backcoach.synthetic.poses import (
     FAULTS_BY_EXERCISE,
-    limit,
     pose_between,
     posture_of,
     rest_pose,
@@ -147,18 +147,22 @@ def _plan_attempt(
     if attempt.kind == "partial":
         peak_value = signal[0] + attempt.reach * (kin.target.min_deg - signal[0])
         return _Plan(attempt, target, min(_w_at(w, signal, peak_value), 0.98))
-    u_rest = profile_inverse(attempt.profile, _w_at(w, signal, kin.rest.max_deg))
     u_target = profile_inverse(attempt.profile, _w_at(w, signal, kin.target.min_deg))
-    transit = max(u_target - u_rest, 1e-3)  # fraction of a ramp spent between the two ranges
     above = 1.0 - u_target  # fraction of a ramp spent inside the target range
-    min_move = limit(kin.limits, "min_move_s")
+    # "Too fast" (data/faults.toml, core/motion/tempo.py) times the middle of the movement:
+    # 10 % to 90 % of the way from the resting level to the held one.
+    way = signal[-1] - signal[0]
+    u_from = profile_inverse(attempt.profile, _w_at(w, signal, signal[0] + MOVE_FROM * way))
+    u_to = profile_inverse(attempt.profile, _w_at(w, signal, signal[0] + MOVE_TO * way))
+    transit = max(u_to - u_from, 1e-3)  # fraction of a ramp spent in the middle
+    fast_middle_s = min_move_s(kin.limits) * middle_share(kin.limits)
     up_s, down_s, hold_s = attempt.up_s, attempt.down_s, attempt.hold_s
-    # Keep every transit clearly on one side of min_move_s: unhurried ramps are slowed until
-    # the rest-to-target transit takes 1.4 x min_move_s; when that would need an implausibly
-    # slow movement, the catalog's threshold calls any plausible tempo too fast, so the ramp is
-    # kept short enough to be clearly so (and the truth says too_fast).
-    slow = 1.4 * min_move / transit
-    fast = 0.6 * min_move / transit
+    # Keep every movement clearly on one side of the limit: unhurried ramps are slowed until
+    # their middle takes 1.4 x the limit; when that would need an implausibly slow movement,
+    # the catalog's threshold calls any plausible tempo too fast, so the ramp is kept short
+    # enough to be clearly so (and the truth says too_fast).
+    slow = 1.4 * fast_middle_s / transit
+    fast = 0.6 * fast_middle_s / transit
     if slow <= _MAX_RAMP_S:
         up_s, down_s = max(up_s, slow), max(down_s, slow)
     else:

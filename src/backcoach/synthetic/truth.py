@@ -9,8 +9,11 @@ the frame rate:
   ``in_position_s`` the time spent in the position, from arriving (97 % of the way there) to
   starting back (3 % of the way home), whatever small fidgets happen meanwhile (shorter: the
   target range also takes in the ends of the ramps);
-* its **faults** are the codes acted out during it, plus ``too_fast`` when the move from the rest
-  range to the target range (or back) took less than ``limits.min_move_s``;
+* its **faults** are the codes acted out during it, plus ``too_fast`` when the whole movement
+  into the position (or back) took less than ``limits.min_move_s``, by the definition in
+  ``data/faults.toml`` that the analysers share (``backcoach.core.motion.tempo``): the time from
+  10 % to 90 % of the way from the resting level (the signal at the attempt's start) to the held
+  level (the median over the hold), divided by ``limits.move_middle_share``;
 * **non-repetition faults**: ``knees_not_to_chest`` at the peak of a knee-to-chest attempt that
   passed ``limits.attempt_ratio`` of the way from the rest range to the target and turned back.
 
@@ -30,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from backcoach.core.catalog import Exercise
+from backcoach.core.motion.tempo import MOVE_FROM, MOVE_TO, middle_share, min_move_s
 from backcoach.synthetic import measure
 from backcoach.synthetic.poses import limit
 from backcoach.synthetic.skeleton import Array, Side, body_axes
@@ -69,8 +73,8 @@ class TrueAttempt:
     peak_deg: float
     hold_s: float
     in_position_s: float
-    up_transit_s: float | None
-    down_transit_s: float | None
+    up_transit_s: float | None  # 10 % to 90 % of the way into the position (s)
+    down_transit_s: float | None  # 90 % back down to 10 % (s)
     counted: bool
     side: Side | None
     faults: tuple[str, ...]
@@ -144,7 +148,8 @@ def measure_truth(
     """The truth of the ``planned`` attempts (each with how far toward the target it goes),
     from the exact primary ``signal`` on the fine time grid ``t``."""
     kin = exercise.kinematics
-    min_move = limit(kin.limits, "min_move_s")
+    # "Too fast": the middle of a movement took less than this (see tempo.py).
+    fast_middle_s = min_move_s(kin.limits) * middle_share(kin.limits)
     attempt_level = kin.rest.max_deg + limit(kin.limits, "attempt_ratio") * (
         kin.target.min_deg - kin.rest.max_deg
     )
@@ -157,11 +162,18 @@ def measure_truth(
         hold_s = float(np.count_nonzero(sig >= kin.target.min_deg) * TRUTH_DT_S)
         arrived = progress(phase, ts) >= ARRIVED
         in_position_s = float(np.count_nonzero(arrived) * TRUTH_DT_S) if peak_w >= 1 else 0.0
-        up = _transit(ts, sig, kin.rest.max_deg, kin.target.min_deg, rising=True)
-        down = _transit(ts, sig, kin.rest.max_deg, kin.target.min_deg, rising=False)
+        up = down = None
+        if len(sig):
+            base = float(sig[0])
+            in_hold = (ts >= phase.peak) & (ts <= phase.leave)
+            held = float(np.median(sig[in_hold])) if np.any(in_hold) else float(sig.max())
+            low, high = base + MOVE_FROM * (held - base), base + MOVE_TO * (held - base)
+            if held > base:
+                up = _transit(ts, sig, low, high, rising=True)
+                down = _transit(ts, sig, low, high, rising=False)
         counted = attempt.kind != "partial" and hold_s >= kin.min_hold_s
         codes = [c for c in attempt.faults if c != "too_fast"]
-        if any(x is not None and x < min_move for x in (up, down)):
+        if any(x is not None and x < fast_middle_s for x in (up, down)):
             codes.append("too_fast")
         mid = (phase.peak + phase.leave) / 2
         points = world_at(np.array([mid]))

@@ -24,7 +24,16 @@ from backcoach.web.clock import ScaledClock
 from backcoach.web.errors import http_exception_handler, server_error_handler
 from backcoach.web.guard import LocalOnlyMiddleware
 from backcoach.web.render import STATIC_DIR, make_templates
-from backcoach.web.routes import exercises, history, onboarding, session, settings_page, today
+from backcoach.web.routes import (
+    exercises,
+    history,
+    onboarding,
+    psfs,
+    reports,
+    session,
+    settings_page,
+    today,
+)
 from backcoach.web.settings import WebSettings
 from backcoach.web.state import AppState, JournalFactory, PoseFactory
 from backcoach.web.ws import coach_socket
@@ -60,7 +69,9 @@ def _default_analyser_factory() -> Callable[[Exercise], Any]:
 
 def _routes() -> list[BaseRoute]:
     routes: list[BaseRoute] = []
-    for module in (today, onboarding, exercises, session, history, settings_page):
+    for module in (
+        today, onboarding, exercises, session, history, reports, psfs, settings_page
+    ):
         routes += module.ROUTES
     routes.append(WebSocketRoute("/ws/coach", coach_socket))
     routes.append(Mount("/static", app=StaticFiles(directory=str(STATIC_DIR)), name="static"))

@@ -18,8 +18,12 @@ thresholds come from the exercise's ``[kinematics]`` data; the code only knows t
 * the hold is the time in the position: from arriving (``hold_fraction``, 97 %, of the way from
   the resting level to the held level) to starting back (the last time that far), so the slow
   ends of a smooth movement are not counted as holding while a real hold's small drift is;
-* the movement time (for "too fast") is the time from leaving the rest range to reaching the
-  target range, or back, as ``data/faults.toml`` defines it;
+* the movement time (for "too fast") is the whole movement into the position, or back out,
+  estimated from its middle (10 % to 90 % of the way from the resting level to the held level;
+  see ``tempo.py`` and ``data/faults.toml``). The way in is timed once the hold is established
+  (``min_hold_s`` in the target range, or on leaving it), from the samples seen so far plus the
+  last few resting samples; the way back is timed when the signal passes 10 % on the way home,
+  which may be a moment after the repetition was counted (its result is then updated);
 * tracking gaps up to ``max_gap_s`` are bridged; a longer gap means the person left the view: the
   machine reports PERSON_LOST, pauses (nothing is counted or timed while out of view), and
   carries on with PERSON_FOUND from the position it then sees.
@@ -30,12 +34,14 @@ use and batch analysis therefore give the same result.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
 from typing import ClassVar
 
 from backcoach.core.catalog import Exercise
 from backcoach.core.motion.faults import fault_message, shipped_faults
 from backcoach.core.motion.filters import OneEuroFilter
+from backcoach.core.motion.tempo import MOVE_FROM, MOVE_TO, middle_share, min_move_s
 from backcoach.core.motion.types import (
     AnalysisSummary,
     EventKind,
@@ -67,6 +73,8 @@ _PROGRESS_INTERVAL_S = 0.5
 #: Smoothing of the primary signal (One Euro filter settings, tuned on the benchmark).
 _MIN_CUTOFF_HZ = 0.5
 _BETA = 0.005
+#: Resting samples kept to time the start of the next movement (3 s at 60 frames/s).
+_REST_HISTORY = 180
 
 
 class RepInProgress:
@@ -84,6 +92,8 @@ class RepInProgress:
         "move_start",
         "next_progress",
         "peak",
+        "pre_ts",
+        "pre_vs",
         "qualified",
         "reached",
         "side_vote",
@@ -110,6 +120,8 @@ class RepInProgress:
         self.faults: list[str] = []
         self.fault_s: dict[str, float] = {}
         self.side_vote = 0.0
+        self.pre_ts: list[float] = []  # the resting samples just before the movement
+        self.pre_vs: list[float] = []
 
 
 class RepetitionAnalyser:
@@ -127,8 +139,7 @@ class RepetitionAnalyser:
     #: One Euro settings for the primary signal: slower-moving, noisier signals smooth more.
     min_cutoff_hz: ClassVar[float] = _MIN_CUTOFF_HZ
     beta: ClassVar[float] = _BETA
-    #: "Too fast" below this fraction of ``min_move_s``: landmark noise makes a range edge look
-    #: crossed early, so measured movement times run a little short.
+    #: "Too fast" below this fraction of ``min_move_s`` (1.0: exactly the data's limit).
     tempo_tolerance: ClassVar[float] = 1.0
     #: A hold starts this far (0..1) of the way from rest to the held position.
     hold_fraction: ClassVar[float] = 0.97
@@ -158,8 +169,14 @@ class RepetitionAnalyser:
         self._attempt_level = self._rest_max + self.limits.get("attempt_ratio", 0.5) * gap
         self._min_hold_s = kin.min_hold_s
         self._target_hold_s = target_hold_s or kin.min_hold_s
-        self._min_move_s = self.limits.get("min_move_s", 0.0)
+        self._min_move_s = min_move_s(self.limits)
         self._too_fast_s = self.tempo_tolerance * self._min_move_s
+        self._middle_share = middle_share(self.limits)
+        self._rest_ts: deque[float] = deque(maxlen=_REST_HISTORY)
+        self._rest_vs: deque[float] = deque(maxlen=_REST_HISTORY)
+        # The way back of the last counted repetition, still being timed: (repetition, its
+        # index in _reps, when it left the position, the 10 % level, last time, last value).
+        self._homing: tuple[RepInProgress, int, float, float, float, float] | None = None
         self._max_gap_s = kin.max_gap_s
         known = shipped_faults()
         self._messages = {
@@ -294,6 +311,10 @@ class RepetitionAnalyser:
         if phase == REST:
             if value <= self._rest_max:
                 self._rest_t = t
+            if self._homing is not None:
+                self._home(t, value, events)
+            self._rest_ts.append(t)
+            self._rest_vs.append(value)
             if value > self._rest_exit:
                 self._start_rep(t, events)
             else:
@@ -320,6 +341,8 @@ class RepetitionAnalyser:
                     self._reach(rep, t, events)
             else:
                 rep.in_target_s += dt
+                if rep.up_move_s is None and rep.in_target_s >= self._min_hold_s:
+                    self._time_way_in(rep, t, events)
             rep.last_in_target = t
             if t >= rep.next_progress:
                 rep.next_progress = t + _PROGRESS_INTERVAL_S
@@ -330,6 +353,8 @@ class RepetitionAnalyser:
             if value < self._hold_exit:
                 rep.in_target_s += dt / 2.0  # left somewhere within this frame interval
                 self._phase = RETURNING
+                if rep.up_move_s is None:
+                    self._time_way_in(rep, t, events)
             else:
                 rep.in_target_s += dt
         elif phase == RETURNING and value >= self._hold_exit + self._half_h:
@@ -347,10 +372,74 @@ class RepetitionAnalyser:
 
     def _reach(self, rep: RepInProgress, t: float, events: list[MotionEvent]) -> None:
         rep.reached = t
-        rep.up_move_s = t - rep.move_start
         rep.next_progress = t
+
+    # -- tempo ("too fast", see tempo.py) ----------------------------------------------------
+
+    def _levels(self, rep: RepInProgress) -> tuple[float, float] | None:
+        """The 10 % and 90 % levels between the resting level and the held level."""
+        zone = sorted(rep.held)
+        held = zone[len(zone) // 2] if zone else rep.peak
+        span = held - rep.base
+        if span <= 0:
+            return None
+        return rep.base + MOVE_FROM * span, rep.base + MOVE_TO * span
+
+    def _time_way_in(self, rep: RepInProgress, t: float, events: list[MotionEvent]) -> None:
+        """Time the movement into the position (once the hold tells where the position is)."""
+        rep.up_move_s = float("inf")  # timed once; stays untimed if it cannot be
+        levels = self._levels(rep)
+        if levels is None:
+            return
+        low, high = levels
+        ts, vs = rep.pre_ts + rep.ts, rep.pre_vs + rep.vs
+        top = next((i for i, v in enumerate(vs) if v >= high), None)
+        if top is None:
+            return
+        t_high = _crossing(ts, vs, top, high)
+        bottom = next((i for i in range(top - 1, -1, -1) if vs[i] <= low), None)
+        if bottom is None:
+            return  # its start was not seen (before the samples kept): not "too fast"
+        rep.up_move_s = (t_high - _crossing(ts, vs, bottom + 1, low)) / self._middle_share
         if rep.up_move_s < self._too_fast_s:
             self._fault(rep, "too_fast", t, events)
+
+    def _start_way_back(self, rep: RepInProgress, index: int, events: list[MotionEvent]) -> None:
+        """Time the way back of a counted repetition (number ``index + 1``), now or later."""
+        levels = self._levels(rep)
+        if levels is None or not rep.vs:
+            return
+        low, high = levels
+        ts, vs = rep.ts, rep.vs
+        last = next((i for i in range(len(vs) - 1, -1, -1) if vs[i] >= high), None)
+        if last is None:
+            return
+        t_high = _crossing(ts, vs, last + 1, high) if last + 1 < len(vs) else ts[last]
+        self._homing = (rep, index, t_high, low, ts[-1], vs[-1])
+        below = next((i for i in range(last + 1, len(vs)) if vs[i] <= low), None)
+        if below is not None:  # already home: time it now
+            self._homing = (rep, index, t_high, low, ts[below - 1], vs[below - 1])
+            self._home(ts[below], vs[below], events)
+
+    def _home(self, t: float, value: float, events: list[MotionEvent]) -> None:
+        """Follow the way back of the last repetition until it passes 10 % (or is slow enough)."""
+        homing = self._homing
+        if homing is None:
+            return
+        rep, index, t_high, low, last_t, last_v = homing
+        if value > low:
+            if (t - t_high) / self._middle_share >= self._too_fast_s:
+                self._homing = None  # already slow enough, wherever it goes now
+            else:
+                self._homing = (rep, index, t_high, low, t, value)
+            return
+        self._homing = None
+        t_low = t if last_v <= low or t <= last_t else last_t + (t - last_t) * (
+            (last_v - low) / (last_v - value))
+        rep.down_move_s = (t_low - t_high) / self._middle_share
+        if rep.down_move_s < self._too_fast_s and "too_fast" not in rep.faults:
+            self._fault(rep, "too_fast", t, events, rep_no=index + 1)
+            self._reps[index] = self._result(rep, self._reps[index].end)
 
     def _settle(self, t: float, dt: float, filtered: float) -> None:
         """Follow the resting level; if it sits outside the rest range, move the ranges with it.
@@ -387,7 +476,12 @@ class RepetitionAnalyser:
 
     def _start_rep(self, t: float, events: list[MotionEvent]) -> None:
         self._phase = MOVING
-        self._rep = RepInProgress(self._rest_t, self._baseline - self._offset)
+        self._homing = None  # moving again: the last way back is over
+        rep = self._rep = RepInProgress(self._rest_t, self._baseline - self._offset)
+        rep.pre_ts = list(self._rest_ts)
+        rep.pre_vs = list(self._rest_vs)
+        self._rest_ts.clear()
+        self._rest_vs.clear()
         events.append(MotionEvent(EventKind.REP_STARTED, t, rep=len(self._reps) + 1))
 
     def _abandon(self, t: float, events: list[MotionEvent]) -> None:
@@ -438,15 +532,15 @@ class RepetitionAnalyser:
         self._rest_t = t
         if rep is None or not self._qualifies(rep):
             return
-        if seen_return:
-            rep.down_move_s = t - rep.last_in_target
-            if rep.down_move_s < self._too_fast_s:
-                self._fault(rep, "too_fast", t, events)
+        if rep.up_move_s is None:
+            self._time_way_in(rep, t, events)
         result = self._result(rep, t)
         self._reps.append(result)
         events.append(MotionEvent(EventKind.REP_COMPLETED, t, rep=len(self._reps),
                                   hold_s=result.hold_s, side=result.side,
                                   quality=result.quality))
+        if seen_return:
+            self._start_way_back(rep, len(self._reps) - 1, events)
 
     def _result(self, rep: RepInProgress, end: float) -> RepetitionResult:
         return RepetitionResult(
@@ -475,7 +569,8 @@ class RepetitionAnalyser:
         hold = min(1.0, self._hold_s(rep) / self._target_hold_s)
         tempo = 1.0
         if self._min_move_s > 0:
-            moves = [m for m in (rep.up_move_s, rep.down_move_s) if m is not None]
+            moves = [m for m in (rep.up_move_s, rep.down_move_s)
+                     if m is not None and m != float("inf")]
             if moves:
                 tempo = min(1.0, min(moves) / (1.5 * self._min_move_s))
         score = 0.35 * depth + 0.35 * hold + 0.3 * tempo - 0.15 * len(rep.faults)
@@ -483,15 +578,16 @@ class RepetitionAnalyser:
 
     # -- faults ----------------------------------------------------------------------------------
 
-    def _fault(self, rep: RepInProgress, code: str, t: float, events: list[MotionEvent]) -> None:
-        """Report ``code`` once for this repetition."""
+    def _fault(self, rep: RepInProgress, code: str, t: float, events: list[MotionEvent],
+               rep_no: int | None = None) -> None:
+        """Report ``code`` once for this repetition (number ``rep_no``, default the next one)."""
         if code in rep.faults:
             return
         rep.faults.append(code)
         message = self._messages.get(code) or fault_message(code)
         self._faults.append(FaultNote(code, t, message))
-        events.append(MotionEvent(EventKind.FAULT, t, rep=len(self._reps) + 1, code=code,
-                                  message=message))
+        number = rep_no if rep_no is not None else len(self._reps) + 1
+        events.append(MotionEvent(EventKind.FAULT, t, rep=number, code=code, message=message))
 
     def _persist(self, rep: RepInProgress, code: str, condition: bool, dt: float, t: float,
                  events: list[MotionEvent]) -> None:
@@ -524,6 +620,9 @@ class RepetitionAnalyser:
     def _lose(self, t: float, events: list[MotionEvent]) -> None:
         """The person has been out of view too long: pause, keeping what is certain."""
         self._lost = True
+        self._homing = None  # a way back not seen is not timed
+        self._rest_ts.clear()
+        self._rest_vs.clear()
         events.append(MotionEvent(EventKind.PERSON_LOST, t))
 
     def _find(self, t: float, value: float, events: list[MotionEvent]) -> None:
@@ -536,12 +635,15 @@ class RepetitionAnalyser:
         self._lost = False
         events.append(MotionEvent(EventKind.PERSON_FOUND, t))
         rep = self._rep
+        if rep is not None and rep.up_move_s is None:
+            rep.up_move_s = float("inf")  # partly unseen: not timed
         if rep is None:
             if value <= self._rest_exit:
                 self._phase = REST
                 self._rest_t = t
                 return
             rep = self._rep = RepInProgress(t, self._baseline - self._offset)
+            rep.up_move_s = float("inf")  # its start was not seen: not timed
             events.append(MotionEvent(EventKind.REP_STARTED, t, rep=len(self._reps) + 1))
         if value > rep.peak:
             rep.peak = value
@@ -559,3 +661,14 @@ class RepetitionAnalyser:
             self._rep = None  # a movement we did not see: neither a repetition nor a fault
             self._phase = REST
             self._rest_t = t
+
+
+def _crossing(ts: Sequence[float], vs: Sequence[float], i: int, level: float) -> float:
+    """When the signal crossed ``level`` between samples ``i - 1`` and ``i`` (linear)."""
+    if i <= 0 or i >= len(vs):
+        return ts[max(0, min(i, len(ts) - 1))]
+    v0, v1 = vs[i - 1], vs[i]
+    if v1 == v0:
+        return ts[i]
+    share = min(1.0, max(0.0, (level - v0) / (v1 - v0)))
+    return ts[i - 1] + share * (ts[i] - ts[i - 1])

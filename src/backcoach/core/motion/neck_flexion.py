@@ -46,7 +46,6 @@ class NeckFlexionAnalyser(RepetitionAnalyser):
     min_cutoff_hz: ClassVar[float] = 0.3
     beta: ClassVar[float] = 0.005
     median_window: ClassVar[int] = 5
-    tempo_tolerance: ClassVar[float] = 0.75
     hold_fraction: ClassVar[float] = 0.96  # a little looser: the noisier signal
 
     def __init__(self, exercise: Exercise, **options: float | None) -> None:

@@ -1,0 +1,138 @@
+"""``/reports/...``: the clinician report (PDF, HTML), the FHIR bundle and the reminder calendar.
+
+The same functions as ``backcoach report``, ``export --format fhir`` and ``remind`` make them
+(``backcoach.reports``); this module only reads the query, gathers the inputs and names the
+download. Bad dates are a 400 that says what to type; an empty journal is a report that says so.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, tzinfo
+from typing import TYPE_CHECKING
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from backcoach.reports.period import ReportInputError, ReportPeriod, parse_day
+from backcoach.web.errors import InputError
+from backcoach.web.state import AppState, app_state, current_profile
+
+if TYPE_CHECKING:
+    from backcoach.reports.summary import ReportSource
+
+_MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "json": "application/fhir+json",
+    "ics": "text/calendar; charset=utf-8",
+}
+
+
+def _local_tz() -> tzinfo:
+    """The computer's time zone: the app runs on the person's own machine, as the CLI does."""
+    zone = datetime.now().astimezone().tzinfo
+    assert zone is not None  # astimezone() always attaches one
+    return zone
+
+
+def _day(request: Request, name: str) -> date | None:
+    text = request.query_params.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return parse_day(text, f"the {name!r} date")
+    except ReportInputError as exc:
+        raise InputError(str(exc)) from None
+
+
+def report_period(request: Request) -> ReportPeriod:
+    """The optional ``from``/``to`` query dates (YYYY-MM-DD, inclusive); 400 when malformed."""
+    start, end = _day(request, "from"), _day(request, "to")
+    if start is not None and end is not None and start > end:
+        raise InputError(
+            f"the dates run backwards: 'from' is {start.isoformat()} but 'to' is "
+            f"{end.isoformat()}; choose a 'from' date on or before the 'to' date"
+        )
+    return ReportPeriod(start=start, end=end)
+
+
+def _source(request: Request, period: ReportPeriod) -> ReportSource:
+    from backcoach.reports.source import load_report_source
+
+    state = app_state(request)
+    profile = current_profile(request)
+    state.history(profile)  # creates the profile, as every page does
+    return load_report_source(
+        state.the_journal(), profile, state.catalog, state.clock.now(), _local_tz(), period
+    )
+
+
+def _download(payload: bytes, kind: str, filename: str) -> Response:
+    return Response(
+        payload,
+        media_type=_MEDIA_TYPES[kind],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+async def report(request: Request) -> Response:
+    from backcoach.reports.report import render_report
+
+    kind = request.path_params["kind"]
+    if kind not in ("pdf", "html"):
+        raise InputError(f"there is no {kind!r} report: choose report.pdf or report.html", 404)
+    source = _source(request, report_period(request))
+    _, payload = await run_in_threadpool(render_report, source, kind)  # WeasyPrint is slow
+    return _download(payload, kind, f"backcoach-report-{source.profile}.{kind}")
+
+
+async def fhir_bundle(request: Request) -> Response:
+    from backcoach.reports.fhir import bundle_json
+
+    source = _source(request, ReportPeriod())
+    text = await run_in_threadpool(bundle_json, source)
+    return _download(text.encode("utf-8"), "json", f"backcoach-{source.profile}-fhir.json")
+
+
+def _calendar(state: AppState, profile: str, times_text: str) -> bytes:
+    from backcoach.core.safety import uncleared_red_flags
+    from backcoach.reports.calendar import (
+        ReminderInputError,
+        build_calendar,
+        parse_times,
+        reminder_items,
+        suggested_times,
+    )
+
+    if uncleared_red_flags(state.history(profile)):
+        raise InputError(
+            "Your screening found signs that need a professional's check first, so no exercise "
+            "reminders are made. Once you are cleared, record it on the welcome page.",
+            409,
+        )
+    now = state.clock.now()
+    try:
+        items, per_day = reminder_items(state.plan(profile))
+        times = parse_times(times_text) if times_text else suggested_times(per_day)
+        return build_calendar(
+            profile, items, times, now.astimezone(_local_tz()).date(), now,
+            state.disclaimer.text.split("\n")[0],
+        )  # fmt: skip
+    except ReminderInputError as exc:
+        raise InputError(str(exc)) from None
+
+
+async def reminders(request: Request) -> Response:
+    state = app_state(request)
+    profile = current_profile(request)
+    payload = _calendar(state, profile, request.query_params.get("times", "").strip())
+    return _download(payload, "ics", f"backcoach-{profile}-reminders.ics")
+
+
+ROUTES = [
+    Route("/reports/report.{kind:str}", report, methods=["GET"]),
+    Route("/reports/fhir.json", fhir_bundle, methods=["GET"]),
+    Route("/reports/reminders.ics", reminders, methods=["GET"]),
+]
