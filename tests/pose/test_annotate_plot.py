@@ -45,6 +45,12 @@ def test_hold_spans_come_from_hold_progress() -> None:
     assert hold_spans(EVENTS) == [(2.0, 5.0)]
 
 
+def test_hold_spans_leave_out_holds_that_were_not_counted() -> None:
+    unfinished = [*EVENTS[:3], MotionEvent(EventKind.HOLD_PROGRESS, 8.0, rep=2, hold_s=0.5)]
+    assert hold_spans(unfinished) == []
+    assert hold_spans([*EVENTS, unfinished[-1]]) == [(2.0, 5.0)]
+
+
 def test_annotated_video_opens_with_every_frame(tmp_path: Path) -> None:
     landmarks = generate(simple_spec("knee-to-chest", reps=1), seed=2).frames[40].landmarks
     path = tmp_path / "annotated.mp4"

@@ -102,13 +102,20 @@ def draw_skeleton(image: np.ndarray, landmarks: Sequence[Sequence[float]]) -> No
             cv2.circle(image, _point(landmark, width, height), thickness + 1, _MID_BGR, -1)
 
 
+def _signal_text(name: str, value: float) -> str:
+    """Angles in degrees; ``*_ratio`` signals are unitless length ratios."""
+    if name.endswith("_ratio"):
+        return f"{name.removesuffix('_ratio').replace('_', ' ')}: {value:5.2f} x"
+    return f"{name.replace('_', ' ')}: {value:5.1f} deg"
+
+
 def _text_lines(
     state: OverlayState, signals: Mapping[str, float], t: float, found: bool
 ) -> list[str]:
     lines = [state.title, f"Repetitions: {state.reps}"]
     if state.hold_s is not None:
         lines.append(f"Hold: {state.hold_s:4.1f} s")
-    lines.extend(f"{name.replace('_', ' ')}: {value:5.1f} deg" for name, value in signals.items())
+    lines.extend(_signal_text(name, value) for name, value in signals.items())
     if not found:
         lines.append("No person found")
     return lines

@@ -49,9 +49,18 @@ def plot_angles(
                    label="target zone")
         ax.axhspan(kin.rest.min_deg, kin.rest.max_deg, color="tab:gray", alpha=0.10,
                    label="rest zone")
+        ratio_ax = None
         for name in names:
             ys = [float("nan") if not v or name not in v else v[name] for v in signals]
+            if name.endswith("_ratio"):  # a length ratio, not an angle: its own axis
+                ratio_ax = ratio_ax or ax.twinx()
+                ratio_ax.plot(times_s, ys, linestyle="--", linewidth=1.2,
+                              label=name.removesuffix("_ratio").replace("_", " ") + " (ratio)")
+                continue
             ax.plot(times_s, ys, label=name.replace("_", " "), linewidth=1.6)
+        if ratio_ax is not None:
+            ratio_ax.set_ylabel("length ratio (dashed)")
+            ratio_ax.legend(loc="upper left", fontsize=8)
         for number, rep in enumerate(summary.rep_events, start=1):
             ax.axvspan(rep.start, rep.end, color="tab:blue", alpha=0.08)
             side = f" ({rep.side})" if rep.side else ""
@@ -78,8 +87,13 @@ def plot_angles(
 
 
 def hold_spans(events: Iterable[MotionEvent]) -> list[tuple[float, float]]:
-    """(start, end) of each hold, from the analyser's hold-progress events."""
+    """(start, end) of each counted repetition's hold, from the analyser's hold-progress events.
+
+    Holds of attempts that never became a repetition are left out: the plot marks only what was
+    counted, so a person is not told they held a position the count does not show.
+    """
     spans: dict[int, tuple[float, float]] = {}
+    completed: set[int] = set()
     for event in events:
         if event.kind is EventKind.HOLD_PROGRESS and event.hold_s is not None:
             rep = event.rep or 0
@@ -88,4 +102,5 @@ def hold_spans(events: Iterable[MotionEvent]) -> list[tuple[float, float]]:
         elif event.kind is EventKind.REP_COMPLETED and event.rep in spans and event.hold_s:
             start = spans[event.rep][0]
             spans[event.rep] = (start, start + event.hold_s)
-    return [spans[rep] for rep in sorted(spans)]
+            completed.add(event.rep)
+    return [spans[rep] for rep in sorted(completed)]

@@ -52,8 +52,8 @@ class HipFlexorAnalyser(RepetitionAnalyser):
         self._back_knee = OneEuroFilter(0.7, 0.0)
         self._knee_toes = OneEuroFilter(0.7, 0.0)
         self._stance = OneEuroFilter(0.3, 0.0)  # depth is the noisiest coordinate
-        self._values = {"trunk_lean": 0.0, "back_knee": 0.0, "knee_past_toes": 0.0,
-                        "stance_width": 0.0}
+        self._values = {"trunk_lean": 0.0, "back_knee": 0.0, "knee_past_toes_ratio": 0.0,
+                        "stance_width_ratio": 0.0}
 
     def _measure(self, lms: Sequence[Landmark]) -> float | None:
         lh = lms[_HIPS[0]]
@@ -117,7 +117,7 @@ class HipFlexorAnalyser(RepetitionAnalyser):
         shin = length((fk[0] - fa[0]) * a, fk[1] - fa[1])
         if shin > 0:
             past = self._knee_toes(t, facing * (fk[0] - ft[0]) * a / shin)
-            self._values["knee_past_toes"] = past
+            self._values["knee_past_toes_ratio"] = past
             self._persist_share(rep, "front_knee_past_toes", past > self._past_toes, dt, t, events)
 
     def _trunk_and_stance(self, lms: Sequence[Landmark], t: float, dt: float, rep: RepInProgress,
@@ -133,7 +133,7 @@ class HipFlexorAnalyser(RepetitionAnalyser):
             width = self._stance_width_by_feet(lms, a)
         if width is not None:
             width = abs(self._stance(t, width))
-            self._values["stance_width"] = width
+            self._values["stance_width_ratio"] = width
             self._persist_share(rep, "stance_too_narrow", width < self._stance_min, dt, t, events,
                                 share=0.6, min_s=1.5)
 

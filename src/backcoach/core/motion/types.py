@@ -135,5 +135,8 @@ class Analyser(Protocol):
         ...
 
     def signals(self) -> dict[str, float]:
-        """The latest filtered angle signals (degrees), for overlays and plots."""
+        """The latest filtered signals, for overlays and plots.
+
+        Angles are in degrees; a name ending in ``_ratio`` is a length ratio (no unit).
+        """
         ...
