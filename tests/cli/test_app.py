@@ -309,3 +309,13 @@ def test_profiles_are_separate(ready: Run) -> None:
     other = ready("--profile", "sam", "plan")
     assert "backcoach disclaimer" in other.stdout  # sam has not accepted anything yet
     assert ready("plan").returncode == 0
+
+
+def test_notes_are_kept_shown_and_exported(run: Run) -> None:
+    assert run("note", "Stiff after the long drive").returncode == 0
+    assert "Stiff after the long drive" in run("history").stdout
+    assert [n["text"] for n in _export(run)["notes"]] == ["Stiff after the long drive"]
+    empty = run("note", "   ")
+    assert empty.returncode != 0 and "empty" in empty.stderr
+    assert run("note", "x" * 2001).returncode != 0
+    assert len(_export(run)["notes"]) == 1

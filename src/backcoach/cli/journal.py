@@ -1,4 +1,4 @@
-"""``backcoach history``, ``checkin``, ``export``, ``import``, ``forget`` and ``profiles``."""
+"""``backcoach history``, ``checkin``, ``note``, ``export``, ``import``, ``forget``, ``profiles``."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from backcoach.core.records import (
     History,
     MorningCheckin,
     MorningFeeling,
+    Note,
     PlanChange,
     SessionOutcome,
     SessionRecord,
@@ -86,6 +87,8 @@ def print_history(console: Console, history: History, last: int) -> None:
     for checkin in history.checkins[-5:]:
         pain = "" if checkin.pain is None else f", pain {checkin.pain}/10"
         console.print(f"Morning {checkin.day}: {checkin.feeling.value}{pain}")
+    for note in history.notes[-5:]:
+        console.print(f"Note {_local(note.at)}: {escape(note.text)}")
 
 
 def _print_trend(console: Console, sessions: tuple[SessionRecord, ...]) -> None:
@@ -155,6 +158,24 @@ def checkin(
     app_ctx.journal().add_checkin(app_ctx.profile, record)
     app_ctx.console.print(f"Check-in recorded: {record.feeling.value}.")
     print_plan_changes(app_ctx.console, review_and_store(app_ctx, now))
+
+
+MAX_NOTE_CHARS = 2000
+
+
+def note(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="What to remember, e.g. how a session felt.")],
+) -> None:
+    """Add a dated note to the journal (shown in history and kept in exports)."""
+    app_ctx = get_context(ctx)
+    text = text.strip()
+    if not text:
+        raise InputError("the note is empty; write something to keep, in quotes")
+    if len(text) > MAX_NOTE_CHARS:
+        raise InputError(f"the note has {len(text)} characters; at most {MAX_NOTE_CHARS} fit")
+    app_ctx.journal().add_note(app_ctx.profile, Note(at=utc_now(), text=text))
+    app_ctx.console.print("Note saved.")
 
 
 def export(
