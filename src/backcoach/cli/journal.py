@@ -1,4 +1,4 @@
-"""``backcoach history``, ``checkin``, ``note``, ``export``, ``import``, ``forget``, ``profiles``."""
+"""History, check-ins, notes, export, import, forget and profiles: the journal commands."""
 
 from __future__ import annotations
 
