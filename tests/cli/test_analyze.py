@@ -92,3 +92,27 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     result = _run(str(tmp_path / "nope.jsonl"), "--exercise", "knee-to-chest", tmp_path=tmp_path)
     assert result.returncode == 1
     assert "no such file" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("exercise_id", ["knee-to-chest", "neck-flexion", "hip-flexor-stretch"])
+def test_degenerate_landmarks_are_no_person_not_a_crash(exercise_id: str, tmp_path: Path) -> None:
+    """33 identical points per frame is legal input: it counts nothing and exits 0."""
+    from backcoach.core.motion.types import PoseFrame
+
+    path = tmp_path / "same.jsonl"
+    same = [[0.5, 0.5, 0.0, 1.0] for _ in range(33)]
+    frames = [PoseFrame(i / 30.0, same) for i in range(60)]
+    write_landmark_file(path, LandmarkHeader(30.0, 640, 480), frames)
+    result = _run(str(path), "-e", exercise_id, "--json", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["reps"] == 0 and data["frames"] == 60
+
+
+def test_missing_exercise_names_the_real_command(
+    recording: tuple[Path, int, dict[str, int]], tmp_path: Path
+) -> None:
+    result = _run(str(recording[0]), tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "`backcoach exercises`" in result.stderr
+    assert "exercises list" not in result.stderr

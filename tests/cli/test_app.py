@@ -319,3 +319,115 @@ def test_notes_are_kept_shown_and_exported(run: Run) -> None:
     assert empty.returncode != 0 and "empty" in empty.stderr
     assert run("note", "x" * 2001).returncode != 0
     assert len(_export(run)["notes"]) == 1
+
+
+def _red_flag(run: Run) -> None:
+    flagged = run("screen", "--no-to-all", "--answers", '{"fever": true}')
+    assert flagged.returncode == 0, flagged.stderr
+
+
+def test_import_derives_red_flags_from_the_answers(ready: Run, tmp_path: Path) -> None:
+    run = ready
+    _red_flag(run)
+    data = _export(run)
+    data["screenings"][-1]["positive_flags"] = []  # edited, but the answers still say yes
+    assert data["screenings"][-1]["answers"]["fever"] is True
+    dump = tmp_path / "m.json"
+    dump.write_text(json.dumps(data), encoding="utf-8")
+    assert run("import", str(dump), "--as", "m").returncode == 0
+    refused = run("--profile", "m", *FAST, input="0\n")
+    assert refused.returncode == 1
+    assert "no session today" in refused.stderr
+    assert _export_profile(run, "m")["screenings"][-1]["positive_flags"] == ["infection"]
+
+
+def _export_profile(run: Run, profile: str) -> dict:
+    result = run("--profile", profile, "export")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_checkin_on_a_blocked_profile_shows_the_block_not_doses(ready: Run) -> None:
+    run = ready
+    _red_flag(run)
+    result = run("checkin", "better", "--pain", "2")
+    assert result.returncode == 0, result.stderr
+    assert "Check-in recorded" in result.stdout
+    assert "Plan " not in result.stdout and "repetitions" not in result.stdout
+    assert "professional" in result.stdout and "backcoach clear" in result.stdout
+    assert "infection" in result.stdout.lower() or "fever" in result.stdout.lower()
+    assert [c["feeling"] for c in _export(run)["checkins"]] == ["better"]
+
+
+def test_clean_screening_after_an_uncleared_flag_says_it_still_blocks(ready: Run) -> None:
+    run = ready
+    _red_flag(run)
+    again = run("screen", "--no-to-all")
+    assert again.returncode == 0
+    assert "No warning signs" in again.stdout
+    assert "earlier warning" in again.stdout and "backcoach clear" in again.stdout
+    clean = run("--profile", "other", "screen", "--no-to-all")
+    assert "earlier warning" not in clean.stdout
+
+
+def test_sigterm_mid_session_stops_it_and_keeps_the_set(ready: Run, tmp_path: Path) -> None:
+    with subprocess.Popen(
+        command("session", "--speed", "20", "--quiet"),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=cli_env(tmp_path / "data"),
+    ) as proc:
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write("4\n")
+        proc.stdin.flush()
+        for line in proc.stdout:
+            if "Set saved" in line:
+                break
+        proc.send_signal(signal.SIGTERM)
+        proc.stdin.close()  # no pain-after answer: kept as stopped
+        proc.stdout.read()
+        proc.wait(timeout=30)
+    (session,) = _export(ready)["sessions"]
+    assert session["outcome"] == "stopped"
+    assert session["sets"][0]["exercise_id"] == "hip-flexor-stretch"
+
+
+@pytest.mark.parametrize("args", [
+    ("--profile", "../../etc", "plan"),
+    ("--profile", "a/b", "history"),
+    ("--profile", "", "plan"),
+])
+def test_bad_profile_names_are_usage_errors(run: Run, args: tuple[str, ...]) -> None:
+    result = run(*args)
+    assert result.returncode == 2
+    assert "1 to 64 letters" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_import_under_a_bad_name_is_a_usage_error(ready: Run, tmp_path: Path) -> None:
+    dump = tmp_path / "e.json"
+    dump.write_text(ready("export").stdout, encoding="utf-8")
+    result = ready("import", str(dump), "--as", "../../etc")
+    assert result.returncode == 2
+    assert "1 to 64 letters" in result.stderr
+    assert ready("profiles").stdout.count("etc") == 0
+
+
+def test_debug_zero_shows_no_traceback(run: Run, tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    (data_dir / "journal.sqlite3").mkdir()  # a folder where the database file should be
+    for value in ("0", "", "false"):
+        result = subprocess.run(
+            command("plan"), capture_output=True, text=True, timeout=120,
+            env=cli_env(data_dir, BACKCOACH_DEBUG=value),
+        )
+        assert result.returncode == 1, (value, result.stderr)
+        assert "Traceback" not in result.stderr, value
+    shown = subprocess.run(
+        command("plan"), capture_output=True, text=True, timeout=120,
+        env=cli_env(data_dir, BACKCOACH_DEBUG="1"),
+    )
+    assert "Traceback" in shown.stderr

@@ -251,3 +251,23 @@ def test_csv_export_writes_headed_files(
     plan = _read(tmp_path / "csv" / "plan_changes.csv")
     assert [p["reason_code"] for p in plan] == ["start", "step_back"]
     assert plan[0]["from_reps"] == "" and plan[1]["to_reps"] == "4"
+
+
+def test_import_derives_red_flags_from_the_answers(
+    journal: Journal, exported: dict[str, Any]
+) -> None:
+    """A yes answer raises its flag even when the stored flag list was emptied (safety)."""
+    tampered = copy.deepcopy(exported)
+    latest = tampered["screenings"][-1]
+    latest["answers"]["fever"] = True
+    latest["positive_flags"] = []
+    import_json(journal, tampered, as_profile="bob")
+    screening = journal.history("bob").screenings[-1]
+    assert screening.positive_flags == ("infection",)
+    assert screening.cleared_at is None
+    # Stored flags come first; flags missing from the list are added after them.
+    tampered = copy.deepcopy(exported)
+    first = tampered["screenings"][0]
+    first["answers"]["fever"] = True
+    import_json(journal, tampered, as_profile="cat")
+    assert journal.history("cat").screenings[0].positive_flags == ("cauda_equina", "infection")

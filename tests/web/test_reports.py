@@ -190,3 +190,17 @@ def test_bad_psfs_answers_are_refused_and_nothing_is_saved(
 def psfs_records_of(settings: WebSettings) -> tuple[object, ...]:
     with Journal.open(settings.data_dir) as journal:
         return psfs_records(journal, settings.profile)
+
+
+def test_bad_reminder_times_get_a_web_message_that_does_not_echo_it_all(
+    client: httpx.Client, screen: Screen
+) -> None:
+    screen(client)
+    bad = client.get("/reports/reminders.ics", params={"times": "25:00"})
+    assert bad.status_code == 400
+    assert "--times" not in bad.text and "times=08:00" in bad.text and "25:00" in bad.text
+    huge = client.get("/reports/reminders.ics", params={"times": "9" * 18_000},
+                      headers={"Accept": "application/json"})
+    assert huge.status_code == 400
+    message = huge.json()["error"]
+    assert "9" * 40 in message and "9" * 41 not in message and "--times" not in message

@@ -61,7 +61,7 @@ def analyze(
     """Count repetitions, time holds, tell sides and spot form faults in a recording."""
     app_ctx = get_context(ctx)
     if not exercise:
-        raise InputError("say which exercise: --exercise ID (see `backcoach exercises list`)")
+        raise InputError("say which exercise: --exercise ID (see `backcoach exercises`)")
     chosen = app_ctx.catalog().get(exercise)
     from backcoach.cli import analyze_video  # deferred: OpenCV and matplotlib load slowly
 

@@ -13,7 +13,8 @@ import typer
 
 from backcoach.cli import analyze, exercises, journal, plan, reports, safety, serve, session
 from backcoach.cli.context import AppContext
-from backcoach.cli.errors import run_guarded
+from backcoach.cli.errors import UsageError, run_guarded
+from backcoach.core.profiles import PROFILE_NAME_RULE, valid_profile_name
 
 app = typer.Typer(
     name="backcoach",
@@ -55,6 +56,8 @@ def _global_options(
         ),
     ] = None,
 ) -> None:
+    if not valid_profile_name(profile):
+        raise UsageError(f"--profile {profile!r}: {PROFILE_NAME_RULE}")
     app_ctx = AppContext(data_dir=data_dir, profile=profile, catalog_dir=catalog_dir)
     ctx.obj = app_ctx
     ctx.call_on_close(app_ctx.close)

@@ -27,6 +27,12 @@ class InputError(CliError):
     """A value typed or passed in is out of range or malformed (e.g. pain 11/10)."""
 
 
+class UsageError(CliError):
+    """A command-line value breaks a rule (e.g. a profile name with a slash); exit code 2."""
+
+    exit_code = EXIT_USAGE
+
+
 class Refused(CliError):
     """A session was refused (safety decision); the message carries the reason and advice."""
 
@@ -56,12 +62,18 @@ def run_guarded(entry: Callable[[], object]) -> NoReturn:
     except KeyboardInterrupt:
         fail("interrupted", 130)
     except Exception as exc:
-        if os.environ.get("BACKCOACH_DEBUG"):
+        if _debug():
             raise
         if _is_known(exc):
             fail(_one_line(exc))
         fail(f"unexpected {type(exc).__name__}: {_one_line(exc)} (BACKCOACH_DEBUG=1 shows details)")
     sys.exit(0)
+
+
+def _debug() -> bool:
+    """``BACKCOACH_DEBUG`` set to a truthy value (1, true, yes, on); 0, false or empty are off."""
+    value = os.environ.get("BACKCOACH_DEBUG", "").strip().lower()
+    return value in ("1", "true", "yes", "on")
 
 
 def _is_known(exc: BaseException) -> bool:

@@ -13,11 +13,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from backcoach.cli.context import AppContext, get_context, utc_now
-from backcoach.cli.errors import InputError
+from backcoach.cli.errors import InputError, UsageError
 from backcoach.cli.prompts import ask_choice, ask_yes_no, parse_pain
 from backcoach.cli.render import sparkline
+from backcoach.cli.safety import print_decision
 from backcoach.cli.terminal import KeyInput
 from backcoach.core.plan import describe_dose, load_progression_rules, review_progression
+from backcoach.core.profiles import PROFILE_NAME_RULE, valid_profile_name
 from backcoach.core.records import (
     History,
     MorningCheckin,
@@ -27,6 +29,7 @@ from backcoach.core.records import (
     SessionOutcome,
     SessionRecord,
 )
+from backcoach.core.safety import load_disclaimer, load_screening, session_decision
 
 _OUTCOME_STYLE = {
     "completed": "green",
@@ -155,8 +158,19 @@ def checkin(
     record = MorningCheckin(
         day=now.date(), feeling=MorningFeeling(feeling.lower()), pain=pain, at=now
     )
-    app_ctx.journal().add_checkin(app_ctx.profile, record)
+    journal = app_ctx.journal()
+    journal.add_checkin(app_ctx.profile, record)
     app_ctx.console.print(f"Check-in recorded: {record.feeling.value}.")
+    decision = session_decision(
+        journal.history(app_ctx.profile), load_screening(), load_disclaimer(), now
+    )
+    if decision.code == "red_flag":
+        # Red flags always win: no doses while a professional has not cleared the person.
+        print_decision(app_ctx.console, decision, load_screening())
+        app_ctx.console.print(
+            "Next step: backcoach clear --note '...' (once a professional has cleared you)"
+        )
+        return
     print_plan_changes(app_ctx.console, review_and_store(app_ctx, now))
 
 
@@ -227,6 +241,8 @@ def import_(
     """Import a JSON export as a new profile (the exact journal it was exported from)."""
     from backcoach.storage import import_json
 
+    if as_profile is not None and not valid_profile_name(as_profile):
+        raise UsageError(f"--as {as_profile!r}: {PROFILE_NAME_RULE}")
     app_ctx = get_context(ctx)
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
@@ -234,6 +250,12 @@ def import_(
         raise InputError(f"cannot read {file}: {exc.strerror}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{file} is not a JSON file: {exc}") from None
+    stored = data.get("profile") if isinstance(data, dict) else None
+    if as_profile is None and isinstance(stored, str) and not valid_profile_name(stored):
+        raise UsageError(
+            f"the export's profile name {stored!r} is not allowed; import it with --as NAME. "
+            f"{PROFILE_NAME_RULE}"
+        )
     name = import_json(app_ctx.journal(), data, as_profile)
     app_ctx.console.print(
         f"Imported profile {name!r}. Use it with: backcoach --profile {name} plan"

@@ -105,6 +105,12 @@ def record_screening(
             f"[green]No warning signs.[/green] The answers are valid for "
             f"{screening.expires_after_days} days."
         )
+        if uncleared_red_flags(app_ctx.journal().history(app_ctx.profile)):
+            console.print(
+                "[bold red]An earlier warning sign still needs a professional's clearance:"
+                "[/bold red] sessions stay blocked until a professional has cleared you; then "
+                "record it with: backcoach clear --note 'who cleared you and what they said'"
+            )
         return record
     console.print(
         "[bold red]Please do not exercise for now.[/bold red] Your answers show signs that a "

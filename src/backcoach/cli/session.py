@@ -10,7 +10,12 @@ same letters one per line; a line with a number answers the next pain question.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import signal
+import threading
+from collections.abc import Iterator
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -256,9 +261,31 @@ def session(
     cues = Cues(console, sound=sound and speed <= 1.0)
     runner = _Runner(app_ctx, guided, keys, clock, cues)
     try:
-        _run(runner, guided, keys, console)
+        with _sigterm_as_interrupt():
+            _run(runner, guided, keys, console)
     finally:
         cues.close()
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM (a closed terminal, ``kill``) like Ctrl-C: stop the session, keep its sets.
+
+    The previous handler comes back afterwards. Outside the main thread signals cannot be
+    handled, so there nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _run(runner: _Runner, guided: GuidedSession, keys: KeyInput, console: Console) -> None:

@@ -8,6 +8,7 @@ export exactly, whichever database it passes through.
 from __future__ import annotations
 
 import csv
+import functools
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -37,6 +38,7 @@ from backcoach.core.records import (
     SetSource,
     Side,
 )
+from backcoach.core.safety import load_screening
 from backcoach.storage.errors import ImportFormatError, StorageError, UnknownProfileError
 from backcoach.storage.journal import Journal, validate_profile_name
 from backcoach.storage.psfs import psfs_records, stage_psfs
@@ -123,11 +125,26 @@ class ScreeningV1(_Model):
         )  # fmt: skip
 
     def record(self) -> ScreeningRecord:
+        """The stored flags, plus any flag a yes answer raises that the list lacks.
+
+        The flag list in a file may have been edited; the answers are what the person said, so
+        red flags are derived from them too (safety). Stored order comes first, so a consistent
+        export round-trips exactly.
+        """
+        raised = _screening_flags()
+        derived = [flag for q, flag in raised.items() if self.answers.get(q)]
+        flags = tuple(dict.fromkeys([*self.positive_flags, *derived]))
         return ScreeningRecord(
             taken_at=self.taken_at, answers=dict(self.answers),
-            positive_flags=tuple(self.positive_flags), cleared_at=self.cleared_at,
+            positive_flags=flags, cleared_at=self.cleared_at,
             cleared_note=self.cleared_note,
         )  # fmt: skip
+
+
+@functools.cache
+def _screening_flags() -> dict[str, str]:
+    """Question id -> the flag its yes answer raises (the shipped screening data)."""
+    return {q.id: q.flag for q in load_screening().questions}
 
 
 class CheckinV1(_Model):

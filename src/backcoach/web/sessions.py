@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from backcoach.core.plan import review_progression
 from backcoach.core.records import SessionOutcome
+from backcoach.core.safety import SafetyDecision
 from backcoach.core.session import (
     Cue,
     GuidedSession,
@@ -23,6 +24,7 @@ from backcoach.core.session import (
     StepView,
 )
 from backcoach.web.errors import InputError
+from backcoach.web.gate import stops_exercise
 
 if TYPE_CHECKING:
     from backcoach.web.state import AppState
@@ -41,6 +43,7 @@ class LiveSession:
     cue_seq: int = 0
     end_message: str | None = None
     camera_reps: int = 0
+    safety_stop: SafetyDecision | None = None
 
     @property
     def ended(self) -> bool:
@@ -110,6 +113,26 @@ class SessionHub:
                 return live
         return None
 
+    def safety_check(self, live: LiveSession) -> SafetyDecision | None:
+        """Run the one safety check; if exercise must stop, end the session and say why.
+
+        Called before every action, poll, camera attachment and camera repetition, so a red flag
+        recorded while a session runs (e.g. on the welcome page in another tab) ends it at once:
+        outcome ``STOPPED`` through ``GuidedSession.stop``, so sets already done are kept. The
+        timers are not advanced first: nothing more is logged after the red flag. Returns the
+        blocking decision (also for a session already ended), else ``None``. Which codes stop
+        a session under way is decided in ``web.gate``.
+        """
+        decision = self._state.decision(live.profile)
+        if not stops_exercise(decision):
+            return None
+        if not live.ended:
+            self.apply(live, live.guided.stop(self._state.clock.now()))
+            live.safety_stop = decision
+            live.end_message = decision.message
+            self._push_cue(live, decision.message)
+        return decision
+
     def tick(self, live: LiveSession) -> None:
         self.apply(live, live.guided.tick(self._state.clock.now()))
 
@@ -148,6 +171,11 @@ class SessionHub:
             "cues": [{"seq": seq, "text": text} for seq, text in live.cues],
             "end_message": live.end_message,
             "camera_reps": live.camera_reps,
+            "safety_stop": None if live.safety_stop is None else {
+                "code": live.safety_stop.code,
+                "message": live.safety_stop.message,
+                "advice": list(live.safety_stop.advice),
+            },
             "sets": [
                 {
                     "exercise_id": s.exercise_id,
@@ -163,8 +191,11 @@ class SessionHub:
     def camera_rep(
         self, live: LiveSession, hold_s: float, side: str | None, quality: float | None
     ) -> None:
-        """A repetition the camera counted; it fills the session log like a timed one."""
-        if live.ended or not live.guided.camera:
+        """A repetition the camera counted; it fills the session log like a timed one.
+
+        Not counted when the safety check ends the session (see ``safety_check``).
+        """
+        if live.ended or not live.guided.camera or self.safety_check(live) is not None:
             return
         now = self._state.clock.now()
         self.tick(live)

@@ -6,7 +6,6 @@ reach it through ``app_state(request)``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -15,6 +14,7 @@ from starlette.requests import HTTPConnection
 
 from backcoach.core.catalog import Catalog, Exercise, UnknownExerciseError
 from backcoach.core.plan import DailyPlan, ProgressionRules, plan_for_day
+from backcoach.core.profiles import valid_profile_name
 from backcoach.core.records import History
 from backcoach.core.safety import Disclaimer, SafetyDecision, Screening, session_decision
 from backcoach.web.clock import ScaledClock
@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     from backcoach.web.sessions import SessionHub
 
 PROFILE_COOKIE = "backcoach_profile"
-_PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-
 JournalFactory = Callable[[], "Journal"]
 PoseFactory = Callable[[], "PoseEstimator"]
 
@@ -109,7 +107,7 @@ def app_state(conn: HTTPConnection) -> AppState:
 
 
 def valid_profile(name: str) -> bool:
-    return bool(_PROFILE_NAME.match(name))
+    return valid_profile_name(name)
 
 
 def current_profile(conn: HTTPConnection) -> str:

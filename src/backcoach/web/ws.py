@@ -26,6 +26,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from backcoach.core.catalog import BLAZEPOSE_LANDMARKS, Exercise
 from backcoach.core.motion.types import EventKind
+from backcoach.core.safety import SafetyDecision
 from backcoach.pose.backend import PoseBackendError
 from backcoach.web.coach import (
     CoachResult,
@@ -36,6 +37,7 @@ from backcoach.web.coach import (
     validate_landmarks,
 )
 from backcoach.web.errors import InputError
+from backcoach.web.gate import stops_exercise
 from backcoach.web.sessions import LiveSession
 from backcoach.web.state import AppState, app_state, current_profile
 
@@ -49,16 +51,36 @@ CLOSE_TOO_BIG = 1009  # a frame above the size cap
 CLOSE_SERVER_ERROR = 1011  # the pose backend failed
 CLOSE_BUSY = 1013  # too many camera clients at once
 CLOSE_NOT_FOUND = 4404  # unknown exercise or session
+CLOSE_BLOCKED = 4409  # the safety check stops exercise (an uncleared red flag)
 
 _log = logging.getLogger("backcoach.web.ws")
 _FLOOD_WINDOW_S = 2.0
 
 
 class ProtocolViolation(Exception):
-    def __init__(self, code: int, reason: str) -> None:
+    def __init__(self, code: int, reason: str, advice: tuple[str, ...] = ()) -> None:
         super().__init__(reason)
         self.code = code
         self.reason = reason
+        self.advice = advice
+
+
+def _blocked(decision: SafetyDecision) -> ProtocolViolation:
+    return ProtocolViolation(CLOSE_BLOCKED, decision.message, decision.advice)
+
+
+def check_safety(state: AppState, websocket: WebSocket, live: LiveSession | None) -> None:
+    """The one safety check (``web.gate``); raises a 4409 violation when exercise must stop.
+
+    In a session this also ends the session (``SessionHub.safety_check``).
+    """
+    if live is not None:
+        decision = state.hub().safety_check(live)
+    else:
+        decision = state.decision(current_profile(websocket))
+        decision = decision if stops_exercise(decision) else None
+    if decision is not None:
+        raise _blocked(decision)
 
 
 @dataclass
@@ -223,6 +245,9 @@ class CoachConnection:
         return True
 
     def _feed_session(self, result: CoachResult) -> None:
+        if not any(e.kind is EventKind.REP_COMPLETED for e in result.events):
+            return
+        check_safety(self.state, self.ws, self.live)  # a red flag recorded meanwhile stops here
         if self.live is None:
             return
         for event in result.events:
@@ -255,11 +280,16 @@ class CoachConnection:
             self.backend = None
 
 
-async def _close(websocket: WebSocket, code: int, reason: str) -> None:
+async def _close(
+    websocket: WebSocket, code: int, reason: str, advice: tuple[str, ...] = ()
+) -> None:
     if websocket.application_state is WebSocketState.DISCONNECTED:
         return
+    error: dict[str, Any] = {"type": "error", "code": code, "message": reason}
+    if advice:
+        error["advice"] = list(advice)
     with contextlib.suppress(Exception):
-        await websocket.send_json({"type": "error", "code": code, "message": reason})
+        await websocket.send_json(error)
     with contextlib.suppress(Exception):
         await websocket.close(code=code, reason=reason[:120])
 
@@ -298,6 +328,7 @@ async def coach_socket(websocket: WebSocket) -> None:
             exercise, live = _target(websocket, state)
         except InputError as exc:  # an unknown session
             raise ProtocolViolation(CLOSE_NOT_FOUND, str(exc.detail)) from None
+        check_safety(state, websocket, live)
         connection = CoachConnection(websocket, state, exercise, live)
         await websocket.send_json({
             "type": "ready",
@@ -315,7 +346,7 @@ async def coach_socket(websocket: WebSocket) -> None:
             finished.result()  # re-raises a protocol violation from either loop
         await _close(websocket, CLOSE_NORMAL, "bye")
     except ProtocolViolation as exc:
-        await _close(websocket, exc.code, exc.reason)
+        await _close(websocket, exc.code, exc.reason, exc.advice)
     except (WebSocketDisconnect, OSError):  # the client went away (uvicorn: ClientDisconnected)
         pass
     except Exception:

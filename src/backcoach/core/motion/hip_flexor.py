@@ -63,8 +63,11 @@ class HipFlexorAnalyser(RepetitionAnalyser):
         if max(lh[3], rh[3]) < MIN_VISIBILITY or max(lk[3], rk[3]) < MIN_VISIBILITY:
             return None
         a = self.aspect
-        return angle_between_deg((lk[0] - lh[0]) * a, lk[1] - lh[1],
-                                 (rk[0] - rh[0]) * a, rk[1] - rh[1])
+        lx, ly = (lk[0] - lh[0]) * a, lk[1] - lh[1]
+        rx, ry = (rk[0] - rh[0]) * a, rk[1] - rh[1]
+        if (lx == 0.0 and ly == 0.0) or (rx == 0.0 and ry == 0.0):
+            return None  # a collapsed thigh: no usable person in this frame
+        return angle_between_deg(lx, ly, rx, ry)
 
     def _reset_tracking(self) -> None:
         for f in (self._lean, self._back_knee, self._knee_toes, self._stance):

@@ -61,10 +61,13 @@ class KneeToChestAnalyser(RepetitionAnalyser):
             return None
         tx, ty = hx - sx, hy - sy
         thx, thy = kx - hx, ky - hy
+        trunk = length(tx, ty)
+        if trunk <= 0.0 or length(thx, thy) <= 0.0:
+            return None  # collapsed trunk or thigh: no usable person in this frame
         plain = angle_between_deg(tx, ty, thx, thy)
         self._plain = plain
         ratio = self._thigh_ratio
-        if ratio is None or abs(tx) < _MIN_ALONG * length(tx, ty):
+        if not ratio or abs(tx) < _MIN_ALONG * trunk:
             return plain
         # A camera turned from the side, or looking down, shortens lengths along the mat (and
         # tilts them) but keeps upright ones upright, which inflates the image angle. Along the
@@ -89,7 +92,7 @@ class KneeToChestAnalyser(RepetitionAnalyser):
         hx, hy, _ = mid(lms, _HIPS[0], _HIPS[1], a)
         kx, _, _ = mid(lms, _KNEES[0], _KNEES[1], a)
         tx = hx - sx
-        if abs(tx) < _MIN_ALONG * length(tx, hy - sy):
+        if tx == 0.0 or abs(tx) < _MIN_ALONG * length(tx, hy - sy):
             return
         ratio = (kx - hx) / tx
         if self._thigh_ratio is None:
@@ -121,7 +124,8 @@ class KneeToChestAnalyser(RepetitionAnalyser):
             fx += _FLOOR_RATE * (ux - fx)
             fy += _FLOOR_RATE * (uy - fy)
             norm = length(fx, fy)
-            self._floor = (fx / norm, fy / norm)
+            if norm > 0.0:
+                self._floor = (fx / norm, fy / norm)
 
     def _check(self, lms: Sequence[Landmark], t: float, dt: float, rep: RepInProgress,
                phase: int, events: list[MotionEvent]) -> None:

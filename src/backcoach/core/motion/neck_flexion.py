@@ -73,6 +73,8 @@ class NeckFlexionAnalyser(RepetitionAnalyser):
         ex, ey, ev = mid(lms, _EARS[0], _EARS[1], a)
         if sv < MIN_VISIBILITY or ev < MIN_VISIBILITY:
             return None
+        if ex == sx and ey == sy:
+            return None  # collapsed head line: no usable person in this frame
         if hv < MIN_VISIBILITY:  # hips hidden (e.g. by a table): assume an upright trunk
             hx, hy = sx, sy + 1.0
         self._sx, self._sy, self._hx, self._hy, self._ex, self._ey = sx, sy, hx, hy, ex, ey

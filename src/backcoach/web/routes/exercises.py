@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from backcoach.core.plan import current_dose, describe_dose
 from backcoach.web.demo import demo_frames
+from backcoach.web.gate import stops_exercise
 from backcoach.web.render import render
 from backcoach.web.state import app_state, current_profile
 
@@ -31,11 +32,17 @@ async def exercise_page(request: Request) -> Response:
 
 
 async def practice_page(request: Request) -> Response:
-    """Live camera feedback on one exercise, outside a guided session (nothing is recorded)."""
+    """Live camera feedback on one exercise, outside a guided session (nothing is recorded).
+
+    Practice prescribes exercise, so it passes the one safety check like a session: with an
+    uncleared red flag the page shows the reason and advice instead of the camera (``web.gate``).
+    """
     state = app_state(request)
     exercise = state.exercise(request.path_params["exercise_id"])
+    decision = state.decision(current_profile(request))
     return render(request, "practice.html", f"Practise: {exercise.name}", page="practice",
-                  exercise=exercise, images=state.pose_factory is not None)
+                  exercise=exercise, images=state.pose_factory is not None,
+                  decision=decision, blocked=stops_exercise(decision))
 
 
 async def api_exercises(request: Request) -> Response:

@@ -7,7 +7,7 @@ download. Bad dates are a 400 that says what to type; an empty journal is a repo
 
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 from typing import TYPE_CHECKING
 
 from starlette.concurrency import run_in_threadpool
@@ -96,12 +96,37 @@ async def fhir_bundle(request: Request) -> Response:
     return _download(text.encode("utf-8"), "json", f"backcoach-{source.profile}-fhir.json")
 
 
+#: How much of a bad ``times`` value an error message repeats back.
+_ECHO_CHARS = 40
+
+
+def _web_times(text: str) -> tuple[time, ...]:
+    """Parse the ``times`` query value; a bad one gets a message for the web, not the CLI.
+
+    The parser's own message names the CLI's ``--times`` flag and repeats the whole value, which
+    may be very long; here the value is cut to its first 40 characters.
+    """
+    from backcoach.reports.calendar import (
+        MAX_REMINDERS_PER_DAY,
+        ReminderInputError,
+        parse_times,
+    )
+
+    try:
+        return parse_times(text)
+    except ReminderInputError:
+        shown = text if len(text) <= _ECHO_CHARS else text[:_ECHO_CHARS] + "…"
+        raise InputError(
+            f"the reminder times {shown!r} cannot be used: give up to {MAX_REMINDERS_PER_DAY} "
+            "different times of day as HH:MM separated by commas, e.g. times=08:00,13:00,18:00"
+        ) from None
+
+
 def _calendar(state: AppState, profile: str, times_text: str) -> bytes:
     from backcoach.core.safety import uncleared_red_flags
     from backcoach.reports.calendar import (
         ReminderInputError,
         build_calendar,
-        parse_times,
         reminder_items,
         suggested_times,
     )
@@ -115,7 +140,7 @@ def _calendar(state: AppState, profile: str, times_text: str) -> bytes:
     now = state.clock.now()
     try:
         items, per_day = reminder_items(state.plan(profile))
-        times = parse_times(times_text) if times_text else suggested_times(per_day)
+        times = _web_times(times_text) if times_text else suggested_times(per_day)
         return build_calendar(
             profile, items, times, now.astimezone(_local_tz()).date(), now,
             state.disclaimer.text.split("\n")[0],

@@ -15,6 +15,7 @@ from starlette.routing import Route
 from backcoach.core.safety import SHARP_PAIN_MESSAGE
 from backcoach.core.session import SessionError
 from backcoach.web.errors import InputError
+from backcoach.web.gate import blocked_payload
 from backcoach.web.inputs import int_field, read_json_object
 from backcoach.web.render import render
 from backcoach.web.sessions import LiveSession, SessionHub
@@ -66,8 +67,14 @@ async def api_start(request: Request) -> Response:
 
 
 async def api_state(request: Request) -> Response:
+    """The page's poll; it advances the timers, so it runs the safety check first.
+
+    A safety stop answers the ended session (200) with ``safety_stop`` filled in, so the page
+    shows why it ended; actions after it are refused with 409.
+    """
     hub, live = _live(request)
-    hub.tick(live)
+    if hub.safety_check(live) is None:
+        hub.tick(live)
     return JSONResponse(hub.snapshot(live))
 
 
@@ -92,6 +99,11 @@ async def api_action(request: Request) -> Response:
     if not isinstance(action, str) or action not in _ACTIONS:
         raise InputError(f"field 'action' must be one of: {', '.join(_ACTIONS)}", 422)
     hub, live = _live(request)
+    # The sharp-pain stop is itself a stop and must keep its own outcome; everything else first
+    # passes the one safety check, which ends the session when a red flag has been recorded.
+    decision = None if action == "sharp_pain" else hub.safety_check(live)
+    if decision is not None:
+        return JSONResponse(blocked_payload(decision), status_code=409)
     try:
         _act(hub, live, action, data, request)
     except SessionError as exc:

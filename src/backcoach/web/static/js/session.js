@@ -109,6 +109,20 @@ function renderDone(data) {
     advice.textContent = data.end_message;
     box.append(advice);
   }
+  if (data.safety_stop) {
+    // Stopped by the safety check (a red flag): what to do, and where to record a clearance.
+    for (const line of data.safety_stop.advice) {
+      const item = document.createElement("p");
+      item.className = "notice danger";
+      item.textContent = line;
+      box.append(item);
+    }
+    const link = document.createElement("a");
+    link.className = "button secondary";
+    link.href = "/welcome#cleared";
+    link.textContent = "A professional has checked me";
+    box.append(link);
+  }
   const reps = data.sets.reduce((sum, s) => sum + s.reps, 0);
   $("done-summary").textContent = `Sets saved: ${data.sets.length}, repetitions: ${reps}.`;
 }
