@@ -267,23 +267,30 @@ def test_out_of_range_pain_is_refused(ready: Run) -> None:
     assert data["sessions"] == [] and data["checkins"] == []
 
 
-def test_killed_mid_session_keeps_the_finished_set(ready: Run, tmp_path: Path) -> None:
-    with subprocess.Popen(
+def _session_until_a_set_is_saved(data_dir: Path) -> tuple[subprocess.Popen[str], list[str]]:
+    """A real ``backcoach session`` (pain before 4), read until its first set is committed."""
+    proc = subprocess.Popen(
         command("session", "--speed", "20", "--quiet"),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=cli_env(tmp_path / "data"),
-    ) as proc:
-        assert proc.stdin is not None and proc.stdout is not None
-        proc.stdin.write("4\n")
-        proc.stdin.flush()
-        seen = []
-        for line in proc.stdout:
-            seen.append(line)
-            if "Set saved" in line:
-                break
+        env=cli_env(data_dir),
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write("4\n")
+    proc.stdin.flush()
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if "Set saved" in line:
+            break
+    return proc, seen
+
+
+def test_killed_mid_session_keeps_the_finished_set(ready: Run, tmp_path: Path) -> None:
+    proc, seen = _session_until_a_set_is_saved(tmp_path / "data")
+    with proc:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
@@ -371,20 +378,9 @@ def test_clean_screening_after_an_uncleared_flag_says_it_still_blocks(ready: Run
 
 
 def test_sigterm_mid_session_stops_it_and_keeps_the_set(ready: Run, tmp_path: Path) -> None:
-    with subprocess.Popen(
-        command("session", "--speed", "20", "--quiet"),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=cli_env(tmp_path / "data"),
-    ) as proc:
+    proc, _ = _session_until_a_set_is_saved(tmp_path / "data")
+    with proc:
         assert proc.stdin is not None and proc.stdout is not None
-        proc.stdin.write("4\n")
-        proc.stdin.flush()
-        for line in proc.stdout:
-            if "Set saved" in line:
-                break
         proc.send_signal(signal.SIGTERM)
         proc.stdin.close()  # no pain-after answer: kept as stopped
         proc.stdout.read()
