@@ -7,7 +7,6 @@ before anything is read or written, so a typo costs nothing.
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -29,18 +28,16 @@ from backcoach.core.psfs import (
     previous_activities,
     psfs_due,
 )
-from backcoach.reports.period import ReportInputError, ReportPeriod, parse_period
+from backcoach.reports.period import (
+    ReportInputError,
+    ReportPeriod,
+    local_timezone,
+    parse_period,
+)
 
 if TYPE_CHECKING:
     from backcoach.reports.calendar import ReminderItem
     from backcoach.reports.summary import ReportSource
-
-
-def _local_tz() -> tzinfo:
-    """The machine's time zone, so report days and reminder times match the person's clock."""
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None  # astimezone() always attaches one
-    return zone
 
 
 def report_source(app_ctx: AppContext, period: ReportPeriod) -> ReportSource:
@@ -48,7 +45,7 @@ def report_source(app_ctx: AppContext, period: ReportPeriod) -> ReportSource:
     from backcoach.reports.source import load_report_source
 
     return load_report_source(
-        app_ctx.journal(), app_ctx.profile, app_ctx.catalog(), utc_now(), _local_tz(), period
+        app_ctx.journal(), app_ctx.profile, app_ctx.catalog(), utc_now(), local_timezone(), period
     )
 
 
@@ -147,7 +144,7 @@ def remind(
         chosen = None if times is None else parse_times(times)
         items, per_day = _reminder_items(app_ctx)
         at_times = chosen or suggested_times(per_day)
-        first_day = utc_now().astimezone(_local_tz()).date()
+        first_day = utc_now().astimezone(local_timezone()).date()
         ics_bytes = build_calendar(
             app_ctx.profile,
             items,
@@ -202,7 +199,7 @@ def _print_psfs(app_ctx: AppContext, records: tuple[PsfsRecord, ...]) -> None:
         app_ctx.console.print("No functional scale recorded yet.")
     for record in records:
         scores = "; ".join(f"{a.name}: {a.score}" for a in record.activities)
-        when = record.at.astimezone(_local_tz())
+        when = record.at.astimezone(local_timezone())
         app_ctx.console.print(f"{when:%Y-%m-%d}  {escape(scores)}  (mean {record.mean_score:.1f})")
 
 

@@ -8,7 +8,7 @@ what to type instead, before any work is done.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, tzinfo
 
 
 class ReportInputError(ValueError):
@@ -50,3 +50,11 @@ def parse_period(from_text: str | None, to_text: str | None) -> ReportPeriod:
     start = None if from_text is None else parse_day(from_text, "--from")
     end = None if to_text is None else parse_day(to_text, "--to")
     return ReportPeriod(start=start, end=end)
+
+
+def local_timezone() -> tzinfo:
+    """The machine's time zone: backcoach runs on the person's own computer, so report days and
+    reminder times follow their clock (the CLI and the web app alike)."""
+    zone = datetime.now().astimezone().tzinfo
+    assert zone is not None  # astimezone() always attaches one
+    return zone

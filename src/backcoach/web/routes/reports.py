@@ -7,7 +7,7 @@ download. Bad dates are a 400 that says what to type; an empty journal is a repo
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, tzinfo
+from datetime import date, time
 from typing import TYPE_CHECKING
 
 from starlette.concurrency import run_in_threadpool
@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from backcoach.reports.period import ReportInputError, ReportPeriod, parse_day
+from backcoach.reports.period import ReportInputError, ReportPeriod, local_timezone, parse_day
 from backcoach.web.errors import InputError
 from backcoach.web.state import AppState, app_state, current_profile
 
@@ -28,13 +28,6 @@ _MEDIA_TYPES = {
     "json": "application/fhir+json",
     "ics": "text/calendar; charset=utf-8",
 }
-
-
-def _local_tz() -> tzinfo:
-    """The computer's time zone: the app runs on the person's own machine, as the CLI does."""
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None  # astimezone() always attaches one
-    return zone
 
 
 def _day(request: Request, name: str) -> date | None:
@@ -65,7 +58,7 @@ def _source(request: Request, period: ReportPeriod) -> ReportSource:
     profile = current_profile(request)
     state.history(profile)  # creates the profile, as every page does
     return load_report_source(
-        state.the_journal(), profile, state.catalog, state.clock.now(), _local_tz(), period
+        state.the_journal(), profile, state.catalog, state.clock.now(), local_timezone(), period
     )
 
 
@@ -142,7 +135,7 @@ def _calendar(state: AppState, profile: str, times_text: str) -> bytes:
         items, per_day = reminder_items(state.plan(profile))
         times = _web_times(times_text) if times_text else suggested_times(per_day)
         return build_calendar(
-            profile, items, times, now.astimezone(_local_tz()).date(), now,
+            profile, items, times, now.astimezone(local_timezone()).date(), now,
             state.disclaimer.text.split("\n")[0],
         )  # fmt: skip
     except ReminderInputError as exc:
