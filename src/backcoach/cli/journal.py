@@ -16,7 +16,7 @@ from backcoach.cli.context import AppContext, get_context, utc_now
 from backcoach.cli.errors import InputError, UsageError
 from backcoach.cli.prompts import ask_choice, ask_yes_no, parse_pain
 from backcoach.cli.render import sparkline
-from backcoach.cli.safety import print_decision
+from backcoach.cli.safety import current_decision, print_decision
 from backcoach.cli.terminal import KeyInput
 from backcoach.core.plan import describe_dose, load_progression_rules, review_progression
 from backcoach.core.profiles import PROFILE_NAME_RULE, valid_profile_name
@@ -29,7 +29,7 @@ from backcoach.core.records import (
     SessionOutcome,
     SessionRecord,
 )
-from backcoach.core.safety import load_disclaimer, load_screening, session_decision
+from backcoach.core.safety import load_screening
 
 _OUTCOME_STYLE = {
     "completed": "green",
@@ -161,9 +161,7 @@ def checkin(
     journal = app_ctx.journal()
     journal.add_checkin(app_ctx.profile, record)
     app_ctx.console.print(f"Check-in recorded: {record.feeling.value}.")
-    decision = session_decision(
-        journal.history(app_ctx.profile), load_screening(), load_disclaimer(), now
-    )
+    decision = current_decision(journal.history(app_ctx.profile), now, load_progression_rules())
     if decision.code == "red_flag":
         # Red flags always win: no doses while a professional has not cleared the person.
         print_decision(app_ctx.console, decision, load_screening())

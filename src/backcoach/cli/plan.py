@@ -9,10 +9,10 @@ from rich.table import Table
 
 from backcoach.cli.context import AppContext, get_context, utc_now
 from backcoach.cli.render import disclaimer_line
-from backcoach.cli.safety import print_decision
+from backcoach.cli.safety import current_decision, print_decision
 from backcoach.core.plan import DailyPlan, describe_dose, load_progression_rules, plan_for_day
 from backcoach.core.records import History
-from backcoach.core.safety import SafetyDecision, load_disclaimer, load_screening, session_decision
+from backcoach.core.safety import SafetyDecision, load_screening
 
 _NEXT_STEP = {
     "disclaimer_needed": "backcoach disclaimer",
@@ -30,9 +30,7 @@ def today_plan(app_ctx: AppContext, history: History) -> tuple[DailyPlan, Safety
     now = utc_now()
     rules = load_progression_rules()
     plan = plan_for_day(app_ctx.catalog(), history, rules, now.date())
-    decision = session_decision(
-        history, load_screening(), load_disclaimer(), now, referral=rules.referral
-    )
+    decision = current_decision(history, now, rules)
     return plan, decision
 
 

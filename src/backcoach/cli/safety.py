@@ -19,6 +19,7 @@ from backcoach.cli.context import AppContext, get_context, utc_now
 from backcoach.cli.errors import InputError, Refused
 from backcoach.cli.prompts import ask_text, ask_yes_no
 from backcoach.cli.terminal import KeyInput
+from backcoach.core.plan import ProgressionRules
 from backcoach.core.records import DisclaimerAck, History, ScreeningRecord
 from backcoach.core.safety import (
     Disclaimer,
@@ -30,10 +31,18 @@ from backcoach.core.safety import (
     load_screening,
     marked_pain_rise,
     needs_disclaimer,
+    session_decision,
     uncleared_red_flags,
 )
 
 _RESCREEN_CODES = ("screening_needed", "screening_expired", "pain_rise_rescreen")
+
+
+def current_decision(history: History, now: datetime, rules: ProgressionRules) -> SafetyDecision:
+    """The one safety decision every CLI command acts on, referral advice included."""
+    return session_decision(
+        history, load_screening(), load_disclaimer(), now, referral=rules.referral
+    )
 
 
 def print_decision(console: Console, decision: SafetyDecision, screening: Screening) -> None:
