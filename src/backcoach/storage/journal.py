@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine, make_url
@@ -23,10 +24,12 @@ from backcoach.core.records import (
     MorningCheckin,
     Note,
     PlanChange,
+    ProfessionalAdvice,
     ScreeningRecord,
     SessionOutcome,
     SessionRecord,
     SetRecord,
+    SharpPainEvent,
 )
 from backcoach.storage import mapping
 from backcoach.storage.database import (
@@ -52,10 +55,15 @@ from backcoach.storage.models import (
     DisclaimerAckRow,
     NoteRow,
     PlanChangeRow,
+    ProfessionalAdviceRow,
     Profile,
     ScreeningRow,
     SessionRow,
+    SettingRow,
+    SharpPainEventRow,
 )
+
+SETTING_KEY_MAX = 64
 
 
 def validate_profile_name(name: str) -> str:
@@ -215,6 +223,12 @@ class Journal:
             owner.checkins = [mapping.checkin_row(c) for c in history.checkins]
             owner.plan_changes = [mapping.plan_change_row(p) for p in history.plan_changes]
             owner.notes = [mapping.note_row(n) for n in history.notes]
+            owner.sharp_pain_events = [
+                mapping.sharp_pain_row(e) for e in history.sharp_pain_events
+            ]
+            owner.professional_advice = [
+                mapping.advice_row(a) for a in history.professional_advice
+            ]
             session.add(owner)
             if also is not None:
                 session.flush()
@@ -249,8 +263,18 @@ class Journal:
             session.flush()
             return row.id
 
-    def clear_screening(self, profile: str, screening_id: int, at: datetime, note: str) -> None:
-        """Record that a professional has cleared the person after a positive screening."""
+    def clear_screening(
+        self,
+        profile: str,
+        screening_id: int,
+        at: datetime,
+        note: str,
+        *,
+        by: str | None = None,
+        on: date | None = None,
+    ) -> None:
+        """Record that a professional (``by``, seen ``on``) has cleared the person after a
+        positive screening; ``note`` is what they said."""
         with self.transaction() as session:
             owner = self._profile(session, profile, create=False)
             row = session.get(ScreeningRow, screening_id)
@@ -258,6 +282,111 @@ class Journal:
                 raise UnknownRecordError(f"profile {profile!r} has no screening {screening_id}")
             row.cleared_at = mapping.aware(at, "cleared at")
             row.cleared_note = note
+            row.cleared_by = by
+            row.cleared_on = on
+
+    # --- settings -----------------------------------------------------------------------------
+
+    def get_settings(self, profile: str) -> dict[str, Any]:
+        """The profile's preferences (JSON values by key); empty for an unknown profile."""
+        validate_profile_name(profile)
+        with self.transaction() as session:
+            rows = session.execute(
+                select(SettingRow.key, SettingRow.value)
+                .join(Profile, Profile.id == SettingRow.profile_id)
+                .where(Profile.name == profile)
+            )
+            return {key: value for key, value in rows}
+
+    def set_setting(self, profile: str, key: str, value: Any) -> None:
+        """Store one preference (any JSON value; ``None`` removes it). Creates the profile."""
+        if not key or len(key) > SETTING_KEY_MAX:
+            raise StorageError(f"a setting key must be 1 to {SETTING_KEY_MAX} characters")
+        profile_id = self.ensure_profile(profile)
+        with self.transaction() as session:
+            row = session.scalar(
+                select(SettingRow).where(
+                    SettingRow.profile_id == profile_id, SettingRow.key == key
+                )
+            )
+            if value is None:
+                if row is not None:
+                    session.delete(row)
+                return
+            if row is None:
+                session.add(SettingRow(profile_id=profile_id, key=key, value=value))
+            else:
+                row.value = value
+
+    def rename_profile(self, old: str, new: str) -> None:
+        """Rename a profile, keeping every record. Raises ``UnknownProfileError`` or
+        ``ProfileExistsError``."""
+        validate_profile_name(new)
+        with self.transaction() as session:
+            row = self._profile(session, old, create=False)
+            if old == new:
+                return
+            if session.scalar(select(Profile.id).where(Profile.name == new)) is not None:
+                raise ProfileExistsError(f"a profile named {new!r} already exists")
+            row.name = new
+
+    # --- sharp pain outside a session, professional advice ------------------------------------
+
+    def add_sharp_pain_event(self, profile: str, event: SharpPainEvent) -> int:
+        """Store a sharp-pain event at once; returns its id."""
+        profile_id = self.ensure_profile(profile)
+        with self.transaction() as session:
+            row = mapping.sharp_pain_row(event)
+            row.profile_id = profile_id
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def add_professional_advice(self, profile: str, advice: ProfessionalAdvice) -> int:
+        profile_id = self.ensure_profile(profile)
+        with self.transaction() as session:
+            row = mapping.advice_row(advice)
+            row.profile_id = profile_id
+            session.add(row)
+            session.flush()
+            return row.id
+
+    # --- sessions in progress -----------------------------------------------------------------
+
+    def touch_session(
+        self, session_id: int, at: datetime, *, pain_before: int | None = None
+    ) -> None:
+        """Note a sign of life of a session in progress (and its pain before, once known), so
+        a crash leaves what is needed to close it honestly."""
+        with self.transaction() as session:
+            row = session.get(SessionRow, session_id)
+            if row is None:
+                raise UnknownRecordError(f"there is no session {session_id}")
+            row.last_active_at = mapping.aware(at, "last active at")
+            if pain_before is not None:
+                row.pain_before = pain_before
+
+    def close_abandoned_sessions(self, older_than: datetime | None = None) -> list[int]:
+        """Close sessions left ``in_progress`` (by a crash or a restart) as ``stopped``.
+
+        Only those whose last sign of life is before ``older_than`` (all of them when it is
+        ``None``). Every set they hold is kept; the end is their last sign of life. Returns the
+        ids closed.
+        """
+        closed: list[int] = []
+        with self.transaction() as session:
+            rows = session.scalars(
+                select(SessionRow).where(SessionRow.outcome == SessionOutcome.IN_PROGRESS.value)
+            )
+            for row in rows:
+                last = _last_sign_of_life(row)
+                if older_than is not None and last >= older_than:
+                    continue
+                row.outcome = SessionOutcome.STOPPED.value
+                row.ended_at = last
+                row.note = row.note or "Closed after the app was interrupted."
+                closed.append(row.id)
+        return closed
 
     def start_session(self, profile: str, record: SessionRecord) -> int:
         """Record a session as ``in_progress`` (with any sets it already has); returns its id."""
@@ -364,6 +493,16 @@ def _history(session: Session, profile_id: int) -> History:
     notes = session.scalars(
         select(NoteRow).where(NoteRow.profile_id == profile_id).order_by(NoteRow.at, NoteRow.id)
     )
+    events = session.scalars(
+        select(SharpPainEventRow)
+        .where(SharpPainEventRow.profile_id == profile_id)
+        .order_by(SharpPainEventRow.at, SharpPainEventRow.id)
+    )
+    advice = session.scalars(
+        select(ProfessionalAdviceRow)
+        .where(ProfessionalAdviceRow.profile_id == profile_id)
+        .order_by(ProfessionalAdviceRow.at, ProfessionalAdviceRow.id)
+    )
     return History(
         sessions=tuple(mapping.session_record(r) for r in sessions),
         checkins=tuple(mapping.checkin_record(r) for r in checkins),
@@ -371,7 +510,14 @@ def _history(session: Session, profile_id: int) -> History:
         plan_changes=tuple(mapping.plan_change_record(r) for r in changes),
         disclaimer_acks=tuple(mapping.ack_record(r) for r in acks),
         notes=tuple(mapping.note_record(r) for r in notes),
+        sharp_pain_events=tuple(mapping.sharp_pain_record(r) for r in events),
+        professional_advice=tuple(mapping.advice_record(r) for r in advice),
     )
+
+
+def _last_sign_of_life(row: SessionRow) -> datetime:
+    times = [row.started_at, row.last_active_at, *(s.ended_at for s in row.sets)]
+    return max(t for t in times if t is not None)
 
 
 def _safe_url(url: str) -> str:
