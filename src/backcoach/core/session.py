@@ -167,6 +167,7 @@ class GuidedSession:
         self._hold_started_at: datetime | None = None
         self._set_started_at: datetime | None = None
         self._holds: list[float] = []
+        self._full_reps = 0  # reps on this side that reached the prescribed hold (or camera)
         self._qualities: list[float] = []
         self._camera_used = False
         self._sets: list[SetRecord] = []
@@ -296,7 +297,8 @@ class GuidedSession:
 
     def _countdown_over(self, at: datetime) -> list[SessionEffect]:
         if self.state is SessionState.HOLD:
-            return self._finish_rep(at, float(self._items[self._index].dose.hold_s), None)
+            hold_s = float(self._items[self._index].dose.hold_s)
+            return self._finish_rep(at, hold_s, None, full=True)
         if self.state is SessionState.SWITCH_SIDE:
             self._side_index += 1
             self._rep = 0
@@ -324,11 +326,14 @@ class GuidedSession:
         return [Cue(f"Hold: repetition {self._rep + 1} of {item.dose.reps}{on_side}.")]
 
     def _finish_rep(
-        self, at: datetime, hold_s: float, quality: float | None
+        self, at: datetime, hold_s: float, quality: float | None, *, full: bool
     ) -> list[SessionEffect]:
+        """One repetition done; ``full`` when it reached the prescribed hold or the camera
+        counted it (only those count toward the dose and progression)."""
         if self._set_started_at is None:
             self._set_started_at = self._hold_started_at or at - timedelta(seconds=hold_s)
         self._holds.append(hold_s)
+        self._full_reps += int(full)
         if quality is not None:
             self._qualities.append(quality)
         self._rep += 1
@@ -366,9 +371,11 @@ class GuidedSession:
             quality=round(sum(self._qualities) / len(self._qualities), 3)
             if self._qualities
             else None,
+            full_reps=self._full_reps,
         )
         self._sets.append(record)
         self._holds, self._qualities = [], []
+        self._full_reps = 0
         self._camera_used = False
         self._set_started_at = None
         return [SetCompleted(record)]
@@ -382,7 +389,8 @@ class GuidedSession:
             return []
         if self.state is SessionState.HOLD:
             held = (now - (self._hold_started_at or now)).total_seconds()
-            return self._finish_rep(now, held, None)
+            target = self._items[self._index].dose.hold_s
+            return self._finish_rep(now, held, None, full=held >= target)
         return self._countdown_over(now)
 
     def skip_exercise(self, now: datetime) -> list[SessionEffect]:
@@ -436,7 +444,7 @@ class GuidedSession:
         self._camera_used = True
         if self.state is not SessionState.HOLD:
             self._hold_started_at = now - timedelta(seconds=hold_s)
-        return self._finish_rep(now, float(hold_s), quality)
+        return self._finish_rep(now, float(hold_s), quality, full=True)
 
     def stop(self, now: datetime) -> list[SessionEffect]:
         """End the session now (outcome ``STOPPED``); repetitions already done are kept."""
