@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date, timedelta
 
 import httpx
 import pytest
@@ -41,16 +42,43 @@ def test_clear_answers_lead_to_today(client: httpx.Client, screen: Screen) -> No
 
 def test_a_red_flag_blocks_sessions_until_cleared(client: httpx.Client, screen: Screen) -> None:
     response = screen(client, red_flag="bladder_bowel")
-    assert response.status_code == 200
-    assert "emergency" in response.text.lower()
+    assert (response.status_code, response.headers["location"]) == (303, "/welcome/result")
+    result = client.get("/welcome/result")  # post/redirect/get: a reload re-submits nothing
+    assert 'id="emergency-advice"' in result.text
+    assert 'href="tel:112"' in result.text and "call your local emergency number" in (
+        result.text.lower())
+    assert result.text.index("emergency-advice") < result.text.index("red-flag-advice")
     refused = client.post("/api/sessions", json={})
     assert refused.status_code == 409
     assert "cannot start" in refused.json()["error"]
+    assert refused.json()["advice"]
     assert 'id="start-session"' not in client.get("/today").text
     assert 'id="start-button"' not in client.get("/session").text
-    cleared = client.post("/welcome/cleared", data={"note": "GP checked me", "confirm": "yes"})
+    fields = {"by": "Dr Lee, GP", "on": date.today().isoformat(), "said": "Exercise is fine"}
+    assert client.post("/welcome/cleared", data={"note": "GP checked me"}).status_code == 422
+    checked = client.post("/welcome/cleared", data=fields)
+    assert checked.status_code == 200 and 'id="confirm-clearance"' in checked.text
+    assert client.post("/api/sessions", json={}).status_code == 409  # nothing stored yet
+    unconfirmed = client.post("/welcome/cleared/confirm", data=fields)
+    assert unconfirmed.status_code == 422
+    cleared = client.post("/welcome/cleared/confirm", data={**fields, "confirm": "yes"})
     assert cleared.status_code == 303
     assert client.post("/api/sessions", json={}).status_code == 201
+
+
+def test_a_clearance_needs_who_when_and_what(client: httpx.Client, screen: Screen) -> None:
+    screen(client, red_flag="bladder_bowel")
+    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    for fields, words in [
+        ({"by": "", "on": date.today().isoformat(), "said": "Fine to go"}, "who checked you"),
+        ({"by": "Dr Lee", "on": "", "said": "Fine to go"}, "the day you saw them"),
+        ({"by": "Dr Lee", "on": tomorrow, "said": "Fine to go"}, "future"),
+        ({"by": "Dr Lee", "on": "2001-01-01", "said": "Fine to go"}, "on or after"),
+        ({"by": "Dr Lee", "on": date.today().isoformat(), "said": ""}, "what they said"),
+    ]:
+        response = client.post("/welcome/cleared", data=fields)
+        assert response.status_code == 422, fields
+        assert words in response.text, fields
 
 
 def test_an_incomplete_screening_is_refused_with_a_message(client: httpx.Client) -> None:

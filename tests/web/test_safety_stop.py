@@ -70,7 +70,7 @@ def test_a_red_flag_recorded_mid_session_stops_it_and_keeps_done_sets(
     act = f"/api/sessions/{session_id}/actions"
     client.post(act, json={"action": "pain_before", "score": 3})
     before = _wait_until(client, session_id, lambda d: len(d["sets"]) >= 1)
-    assert screen(client, red_flag=RED_FLAG).status_code == 200
+    assert screen(client, red_flag=RED_FLAG).status_code == 303
 
     refused = client.post(act, json={"action": "next"})
     assert refused.status_code == 409
@@ -165,7 +165,7 @@ def test_practice_refuses_a_profile_with_a_red_flag(
     page = client.get("/exercises/knee-to-chest/practice")
     assert page.status_code == 200
     assert 'data-code="red_flag"' in page.text and "professional" in page.text
-    assert 'href="/welcome#cleared"' in page.text
+    assert 'href="/welcome/cleared"' in page.text
     assert 'id="practice-app"' not in page.text
     code, reason, error, _ = asyncio.run(_close_of(url, _cookies(client), frames))
     assert code == 4409 and "professional" in reason

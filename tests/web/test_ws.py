@@ -103,8 +103,8 @@ def test_camera_reps_fill_the_session_log(
     state = client.get(f"/api/sessions/{started['id']}").json()
     camera_sets = [s for s in state["sets"] if s["source"] == "camera"]
     assert camera_sets == [
-        {"exercise_id": "knee-to-chest", "reps": 3, "hold_s": pytest.approx(true_hold_s, abs=1.0),
-         "side": None, "source": "camera"}
+        {"exercise_id": "knee-to-chest", "reps": 3, "full_reps": 3,
+         "hold_s": pytest.approx(true_hold_s, abs=1.0), "side": None, "source": "camera"}
     ]
     assert state["view"]["exercise_id"] == "neck-flexion"  # the dose of 3 was reached
 

@@ -142,8 +142,10 @@ class GuidedSession:
         *,
         pacing: Pacing | None = None,
         camera: bool = False,
+        time_zone: str | None = None,
     ) -> None:
         """``camera=True``: holds end only on ``camera_rep`` (the hold timer is a guide only).
+        ``time_zone``: the person's zone, stored with the session so its day is known.
 
         Raises ``SessionBlocked`` unless ``decision.allowed``: red flags always win.
         """
@@ -153,6 +155,7 @@ class GuidedSession:
         self.started_at = _aware(started_at)
         self.pacing = pacing or Pacing()
         self.camera = camera
+        self.time_zone = time_zone
         self.state = SessionState.PAIN_BEFORE
         self._now = started_at
         self._items: tuple[PlanItem, ...] = plan.items
@@ -250,6 +253,7 @@ class GuidedSession:
             stop_exercise_id=self._stop_exercise_id,
             stop_at=self._stop_at,
             sets=tuple(self._sets),
+            time_zone=self.time_zone,
         )
 
     # --- pain ---------------------------------------------------------------------------------

@@ -342,6 +342,20 @@ class Journal:
             session.flush()
             return row.id
 
+    def update_sharp_pain_event(
+        self, profile: str, event_id: int, pain: int | None, note: str | None
+    ) -> None:
+        """Add a pain score and a note to one of the profile's sharp-pain events."""
+        with self.transaction() as session:
+            owner = self._profile(session, profile, create=False)
+            row = session.get(SharpPainEventRow, event_id)
+            if row is None or row.profile_id != owner.id:
+                raise UnknownRecordError(f"profile {profile!r} has no sharp-pain record {event_id}")
+            if pain is not None:
+                row.pain = pain
+            if note is not None:
+                row.note = note
+
     def add_professional_advice(self, profile: str, advice: ProfessionalAdvice) -> int:
         profile_id = self.ensure_profile(profile)
         with self.transaction() as session:

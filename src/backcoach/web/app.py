@@ -37,6 +37,7 @@ from backcoach.web.routes import (
 from backcoach.web.settings import WebSettings
 from backcoach.web.state import AppState, JournalFactory, PoseFactory
 from backcoach.web.ws import coach_socket
+from backcoach.web.zone import ZoneMiddleware
 
 if TYPE_CHECKING:
     from backcoach.storage import Journal
@@ -107,7 +108,10 @@ def create_app(
 
     app = Starlette(
         routes=_routes(),
-        middleware=[Middleware(LocalOnlyMiddleware, extra_hosts=settings.allowed_hosts)],
+        middleware=[
+            Middleware(LocalOnlyMiddleware, extra_hosts=settings.allowed_hosts),
+            Middleware(ZoneMiddleware),
+        ],
         exception_handlers={HTTPException: http_exception_handler, 500: server_error_handler},
         lifespan=lifespan,
     )

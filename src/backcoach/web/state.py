@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, tzinfo
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from starlette.requests import HTTPConnection
 
@@ -17,6 +19,7 @@ from backcoach.core.plan import DailyPlan, ProgressionRules, plan_for_day
 from backcoach.core.profiles import valid_profile_name
 from backcoach.core.records import History
 from backcoach.core.safety import Disclaimer, SafetyDecision, Screening, session_decision
+from backcoach.localtime import ZONE_SETTING, parse_zone, profile_zone, zone_name
 from backcoach.web.clock import ScaledClock
 from backcoach.web.errors import InputError
 from backcoach.web.settings import WebSettings
@@ -27,6 +30,7 @@ if TYPE_CHECKING:
     from backcoach.web.sessions import SessionHub
 
 PROFILE_COOKIE = "backcoach_profile"
+ZONE_COOKIE = "backcoach_tz"  # the browser's IANA time zone, set by static/js/zone.js
 JournalFactory = Callable[[], "Journal"]
 PoseFactory = Callable[[], "PoseEstimator"]
 
@@ -46,12 +50,14 @@ class AppState:
     sessions: SessionHub | None = None
     camera_clients: int = 0
     _profiles_seen: set[str] = field(default_factory=set)
+    _zones: dict[str, tzinfo] = field(default_factory=dict)
 
     def open(self) -> None:
         from backcoach.web.sessions import SessionHub
 
         self.journal = self.journal_factory()
         self.sessions = SessionHub(self)
+        self.sessions.close_abandoned()
 
     def close(self) -> None:
         if self.sessions is not None:
@@ -86,6 +92,30 @@ class AppState:
     def forget_profile(self, profile: str) -> None:
         self.the_journal().forget(profile)
         self._profiles_seen.discard(profile)
+        self._zones.pop(profile, None)
+
+    def renamed_profile(self, old: str, new: str) -> None:
+        self._profiles_seen.discard(old)
+        self._zones.pop(old, None)
+
+    # --- the person's local day ---------------------------------------------------------------
+
+    def zone(self, profile: str) -> tzinfo:
+        """The profile's time zone (learned from the browser), else this computer's."""
+        if profile not in self._zones:
+            self._zones[profile] = profile_zone(self.the_journal().get_settings(profile))
+        return self._zones[profile]
+
+    def remember_zone(self, profile: str, name: str) -> None:
+        """Keep the browser's zone for this profile when it is valid and new."""
+        zone = parse_zone(name)
+        if zone is None or zone_name(self.zone(profile)) == name:
+            return
+        self.the_journal().set_setting(profile, ZONE_SETTING, name)
+        self._zones[profile] = zone
+
+    def today(self, profile: str) -> date:
+        return self.clock.now().astimezone(self.zone(profile)).date()
 
     def decision(self, profile: str) -> SafetyDecision:
         return session_decision(
@@ -94,11 +124,17 @@ class AppState:
             self.disclaimer,
             self.clock.now(),
             self.rules.referral,
+            self.zone(profile),
         )
 
     def plan(self, profile: str) -> DailyPlan:
-        now = self.clock.now()
-        return plan_for_day(self.catalog, self.history(profile), self.rules, now.date())
+        return plan_for_day(
+            self.catalog,
+            self.history(profile),
+            self.rules,
+            self.today(profile),
+            self.zone(profile),
+        )
 
 
 def app_state(conn: HTTPConnection) -> AppState:
@@ -114,3 +150,10 @@ def current_profile(conn: HTTPConnection) -> str:
     """The profile chosen on the settings page (a cookie), else the configured default."""
     chosen = conn.cookies.get(PROFILE_COOKIE, "")
     return chosen if valid_profile(chosen) else app_state(conn).settings.profile
+
+
+def learn_zone(conn: HTTPConnection) -> None:
+    """Remember the browser's time zone (its cookie) for the current profile."""
+    name = unquote(conn.cookies.get(ZONE_COOKIE, ""))
+    if name:
+        app_state(conn).remember_zone(current_profile(conn), name)

@@ -119,7 +119,7 @@ function renderDone(data) {
     }
     const link = document.createElement("a");
     link.className = "button secondary";
-    link.href = "/welcome#cleared";
+    link.href = "/welcome/cleared";
     link.textContent = "A professional has checked me";
     box.append(link);
   }
