@@ -177,9 +177,27 @@ def test_export_and_delete_all_data(onboarded: httpx.Client) -> None:
 
 
 def test_profiles_are_separate(onboarded: httpx.Client) -> None:
-    response = onboarded.post("/settings/profile", data={"profile": "anna"})
+    assert onboarded.post("/settings/profile", data={"profile": "anna"}).status_code == 404
+    response = onboarded.post("/settings/profile", data={"new": "anna"})
     assert response.status_code == 303
     assert onboarded.get("/").headers["location"] == "/welcome"  # anna is new
-    assert "<strong>anna</strong>" in onboarded.get("/settings").text
-    bad = onboarded.post("/settings/profile", data={"profile": "../etc"})
+    assert '<strong id="current-profile">anna</strong>' in onboarded.get("/settings").text
+    bad = onboarded.post("/settings/profile", data={"new": "../etc"})
     assert bad.status_code == 422
+    assert onboarded.post("/settings/profile", data={"new": "anna"}).status_code == 409
+    assert onboarded.post("/settings/profile", data={"profile": "default"}).status_code == 303
+    assert onboarded.get("/").headers["location"] == "/today"
+
+
+def test_rename_keeps_the_history_and_explains_bad_names(onboarded: httpx.Client) -> None:
+    onboarded.post("/notes", data={"text": "stiff after driving"})
+    spaced = onboarded.post("/settings/rename", data={"name": "Anna Smith"})
+    assert spaced.status_code == 422
+    assert "letters, digits" in spaced.text and "Anna Smith" in spaced.text
+    renamed = onboarded.post("/settings/rename", data={"name": "anna_smith"})
+    assert (renamed.status_code, renamed.headers["location"]) == (303, "/settings?renamed=1")
+    page = onboarded.get("/settings?renamed=1").text
+    assert '<strong id="current-profile">anna_smith</strong>' in page and "renamed" in page
+    assert onboarded.get("/").headers["location"] == "/today"  # onboarding kept
+    assert "stiff after driving" in onboarded.get("/notes").text
+    assert 'value="default"' not in page  # no empty profile left behind

@@ -27,6 +27,7 @@ from backcoach.web.render import STATIC_DIR, make_templates
 from backcoach.web.routes import (
     exercises,
     history,
+    journal_entries,
     onboarding,
     psfs,
     reports,
@@ -71,7 +72,8 @@ def _default_analyser_factory() -> Callable[[Exercise], Any]:
 def _routes() -> list[BaseRoute]:
     routes: list[BaseRoute] = []
     for module in (
-        today, onboarding, exercises, session, history, reports, psfs, settings_page
+        today, onboarding, exercises, session, history, reports, psfs, settings_page,
+        journal_entries,
     ):
         routes += module.ROUTES
     routes.append(WebSocketRoute("/ws/coach", coach_socket))

@@ -31,6 +31,7 @@ async def today(request: Request) -> Response:
             "dose": describe_dose(item.dose),
             "why": item.why,
             "done": item.sessions_done_today,
+            "partial": item.sessions_partial_today,
             "target": item.dose.sessions_per_day,
             "percent": round(100 * min(1.0, item.sessions_done_today / item.dose.sessions_per_day)),
         }
