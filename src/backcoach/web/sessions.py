@@ -36,8 +36,6 @@ if TYPE_CHECKING:
     from backcoach.web.state import AppState
 
 _KEPT_CUES = 8
-#: Real seconds without a heartbeat after which a session pauses itself (the page polls 4x/s).
-HEARTBEAT_TIMEOUT_S = 4.0
 #: Real seconds between the signs of life written to the journal while a page is seen.
 _TOUCH_EVERY_S = 10.0
 #: A session in progress whose last sign of life is older than this (real seconds) when the
@@ -104,7 +102,8 @@ class SessionHub:
 
     def _timeout(self) -> timedelta:
         """The heartbeat timeout on the session clock (which may run faster in tests)."""
-        return timedelta(seconds=HEARTBEAT_TIMEOUT_S * self._state.clock.scale)
+        timeout_s = self._state.settings.heartbeat_timeout_s
+        return timedelta(seconds=timeout_s * self._state.clock.scale)
 
     def close_abandoned(self) -> list[int]:
         """At start-up: close sessions a crash or restart left open (their sets are kept)."""

@@ -31,6 +31,9 @@ class WebSettings:
     max_camera_clients: int = 4
     # "mediapipe" runs the real pose model; "none" accepts landmark frames only.
     pose_backend: str = "mediapipe"
+    # Real seconds without a heartbeat from a session's page before the session pauses itself
+    # (the page polls 4 times a second while it is visible).
+    heartbeat_timeout_s: float = 4.0
     # Extra Host header values accepted besides localhost / 127.0.0.1 / [::1].
     allowed_hosts: tuple[str, ...] = ()
 

@@ -1,9 +1,15 @@
 // The guided-session page. The state machine runs on the server (core.session.GuidedSession);
 // this page polls it, shows one step at a time, speaks new cues if asked, and sends actions.
+// Each poll is a heartbeat that says whether the page is visible: the server advances the
+// session only while it is seen, and pauses it when the page is hidden or falls silent. If the
+// server stops answering, a banner says so, polling backs off, and STOP and SHARP PAIN still
+// work here (the advice comes from the page; the action is sent when the server is back).
 // Keys (as in the terminal): N next, P or Space pause/resume, 0-9 pain score; S or Escape STOP
 // and X or ! SHARP PAIN are handled in safety.js and arrive here as events.
 import { ApiError, getJSON, postJSON } from "./api.js";
 import { LiveCamera } from "./camera.js";
+import { flush, remember } from "./pending.js";
+import { showLocalAdvice } from "./safety.js";
 
 const $ = (id) => document.getElementById(id);
 const app = $("session-app");
@@ -22,6 +28,8 @@ let poller = null;
 let camera = null;
 let lastCue = 0;
 let busy = false;
+let failures = 0; // polls in a row the server did not answer
+let offlineEnded = false; // STOP or SHARP PAIN pressed while the server was away
 
 function show(id, visible) { $(id)?.classList.toggle("hidden", !visible); }
 
@@ -51,6 +59,7 @@ function render(data) {
   }
   const painStep = view.state === "pain_before" || view.state === "pain_after";
   const done = view.state === "done";
+  show("away-notice", Boolean(data.away) && view.paused && !done);
   show("session-start", false);
   show("pain-panel", painStep);
   show("session-stage", !painStep && !done);
@@ -89,7 +98,7 @@ function renderStage(view) {
 }
 
 function renderDone(data) {
-  clearInterval(poller);
+  clearTimeout(poller);
   camera?.stop();
   const outcome = data.view.outcome;
   app.dataset.outcome = outcome;
@@ -133,25 +142,103 @@ async function act(action, extra = {}) {
   try {
     render(await postJSON(`/api/sessions/${session.id}/actions`, { action, ...extra }));
   } catch (error) {
-    showError(error);
+    if (error instanceof ApiError) showError(error);
+    else if (action === "stop" || action === "sharp_pain") endOffline(action);
+    else lostServer();
   } finally {
     busy = false;
   }
 }
 
+function visible() { return document.visibilityState === "visible"; }
+
+function stateUrl() { return `/api/sessions/${session.id}?visible=${visible() ? 1 : 0}`; }
+
+// The heartbeat: quick while all is well, backing off while the server does not answer.
+function pollDelay() {
+  const scale = Number(app.dataset.timeScale) || 1;
+  const base = Math.max(50, 250 / Math.min(scale, 5));
+  return failures === 0 ? base : Math.min(5000, 500 * 2 ** (failures - 1));
+}
+
+function schedule() {
+  clearTimeout(poller);
+  poller = setTimeout(poll, pollDelay());
+}
+
 async function poll() {
-  if (!session || busy) return;
+  if (!session || offlineEnded) return;
+  if (busy) {
+    schedule();
+    return;
+  }
   try {
-    const data = await getJSON(`/api/sessions/${session.id}`);
+    const data = await getJSON(stateUrl());
+    if (failures > 0) backAgain();
     if (!busy) render(data);
   } catch (error) {
-    showError(error);
+    if (error instanceof ApiError && error.status === 404 && failures > 0) {
+      restarted();
+      return;
+    }
+    if (error instanceof ApiError) showError(error);
+    else lostServer();
   }
+  if (session.view.state !== "done") schedule();
+}
+
+function lostServer() {
+  failures += 1;
+  show("offline-banner", true);
+}
+
+function backAgain() {
+  failures = 0;
+  show("offline-banner", false);
+  flush().catch(() => {});
+}
+
+function restarted() {
+  failures = 0;
+  clearTimeout(poller);
+  show("offline-banner", false);
+  show("session-stage", false);
+  show("away-notice", false);
+  camera?.stop();
+  flush().catch(() => {});
+  $("restart-notice").textContent = "backcoach restarted while your session was open. The " +
+    "session was closed: every set you finished is saved, nothing else was counted.";
+  show("restart-notice", true);
+}
+
+// STOP or SHARP PAIN while the server is away: act here, send it when the server is back.
+function endOffline(action) {
+  offlineEnded = true;
+  remember({ kind: action, session: session.id, where: "session" });
+  camera?.stop();
+  show("session-stage", false);
+  show("away-notice", false);
+  if (action === "sharp_pain") showLocalAdvice();
+  $("restart-notice").textContent = action === "sharp_pain"
+    ? "Session stopped because of sharp pain. It will be recorded as soon as backcoach answers again."
+    : "Session stopped. The stop will be recorded as soon as backcoach answers again.";
+  show("restart-notice", true);
+  const retry = setInterval(async () => {
+    if (await flush().catch(() => false)) {
+      clearInterval(retry);
+      show("offline-banner", false);
+    }
+  }, 2000);
 }
 
 function startPolling() {
-  const scale = Number(app.dataset.timeScale) || 1;
-  poller = setInterval(poll, Math.max(50, 250 / Math.min(scale, 5)));
+  schedule();
+}
+
+function reportHidden() {
+  if (!session || session.view.state === "done") return;
+  // keepalive: the request still goes out while the page is being left or hidden.
+  fetch(stateUrl(), { headers: { Accept: "application/json" }, keepalive: true }).catch(() => {});
 }
 
 function startCamera() {
@@ -212,6 +299,13 @@ if (app) {
   $("start-button")?.addEventListener("click", () => begin(null));
   $("resume-button")?.addEventListener("click", () => begin(app.dataset.resume));
   $("next-button").addEventListener("click", () => act("next"));
+  $("away-resume")?.addEventListener("click", () => act("resume"));
+  $("away-stop")?.addEventListener("click", () => act("stop"));
+  document.addEventListener("visibilitychange", () => {
+    if (!visible()) reportHidden();
+    else if (session) poll();
+  });
+  window.addEventListener("pagehide", reportHidden);
   $("skip-button").addEventListener("click", () => act("skip_exercise"));
   $("pause-button").addEventListener("click", () => act(session?.view.paused ? "resume" : "pause"));
   for (const button of document.querySelectorAll(".pain-scale button")) {
@@ -221,15 +315,17 @@ if (app) {
     });
   }
   document.addEventListener("backcoach:stop", (event) => {
-    if (!active()) return;
+    if (!active() || offlineEnded) return;
     event.preventDefault();
-    act("stop");
+    if (failures > 0) endOffline("stop");
+    else act("stop");
   });
   document.addEventListener("backcoach:sharp-pain", (event) => {
-    if (!active()) return;
+    if (!active() || offlineEnded) return;
     event.preventDefault();
     busy = false; // never swallowed: the sharp-pain stop goes out even if a request is pending
-    act("sharp_pain");
+    if (failures > 0) endOffline("sharp_pain");
+    else act("sharp_pain");
   });
   document.addEventListener("keydown", (event) => {
     if (!active() || event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
