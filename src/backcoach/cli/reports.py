@@ -31,7 +31,6 @@ from backcoach.core.psfs import (
 from backcoach.reports.period import (
     ReportInputError,
     ReportPeriod,
-    local_timezone,
     parse_period,
 )
 
@@ -45,7 +44,7 @@ def report_source(app_ctx: AppContext, period: ReportPeriod) -> ReportSource:
     from backcoach.reports.source import load_report_source
 
     return load_report_source(
-        app_ctx.journal(), app_ctx.profile, app_ctx.catalog(), utc_now(), local_timezone(), period
+        app_ctx.journal(), app_ctx.profile, app_ctx.catalog(), utc_now(), app_ctx.zone(), period
     )
 
 
@@ -144,7 +143,7 @@ def remind(
         chosen = None if times is None else parse_times(times)
         items, per_day = _reminder_items(app_ctx)
         at_times = chosen or suggested_times(per_day)
-        first_day = utc_now().astimezone(local_timezone()).date()
+        first_day = utc_now().astimezone(app_ctx.zone()).date()
         ics_bytes = build_calendar(
             app_ctx.profile,
             items,
@@ -199,7 +198,7 @@ def _print_psfs(app_ctx: AppContext, records: tuple[PsfsRecord, ...]) -> None:
         app_ctx.console.print("No functional scale recorded yet.")
     for record in records:
         scores = "; ".join(f"{a.name}: {a.score}" for a in record.activities)
-        when = record.at.astimezone(local_timezone())
+        when = record.at.astimezone(app_ctx.zone())
         app_ctx.console.print(f"{when:%Y-%m-%d}  {escape(scores)}  (mean {record.mean_score:.1f})")
 
 

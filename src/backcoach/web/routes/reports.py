@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from backcoach.reports.period import ReportInputError, ReportPeriod, local_timezone, parse_day
+from backcoach.reports.period import ReportInputError, ReportPeriod, parse_day
 from backcoach.web.errors import InputError
 from backcoach.web.state import AppState, app_state, current_profile
 
@@ -58,7 +58,7 @@ def _source(request: Request, period: ReportPeriod) -> ReportSource:
     profile = current_profile(request)
     state.history(profile)  # creates the profile, as every page does
     return load_report_source(
-        state.the_journal(), profile, state.catalog, state.clock.now(), local_timezone(), period
+        state.the_journal(), profile, state.catalog, state.clock.now(), state.zone(profile), period
     )
 
 
@@ -135,7 +135,7 @@ def _calendar(state: AppState, profile: str, times_text: str) -> bytes:
         items, per_day = reminder_items(state.plan(profile))
         times = _web_times(times_text) if times_text else suggested_times(per_day)
         return build_calendar(
-            profile, items, times, now.astimezone(local_timezone()).date(), now,
+            profile, items, times, now.astimezone(state.zone(profile)).date(), now,
             state.disclaimer.text.split("\n")[0],
         )  # fmt: skip
     except ReminderInputError as exc:
