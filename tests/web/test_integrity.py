@@ -75,10 +75,47 @@ def test_a_hidden_page_pauses_at_once(onboarded: httpx.Client) -> None:
 
 def test_pain_before_is_stored_at_once(onboarded: httpx.Client, settings: WebSettings) -> None:
     session_id = _start(onboarded, pain=6)
+    deadline = time.monotonic() + 2
     with _journal(settings) as journal:
-        (stored,) = journal.history("default").sessions
+        while True:  # written by the journal writer within moments of the answer
+            (stored,) = journal.history("default").sessions
+            if stored.pain_before is not None or time.monotonic() > deadline:
+                break
+            time.sleep(0.02)
     assert (stored.id, stored.outcome, stored.pain_before) == (
         session_id, SessionOutcome.IN_PROGRESS, 6)
+
+
+def test_a_locked_journal_never_loses_a_sharp_pain_stop(
+    onboarded: httpx.Client, settings: WebSettings
+) -> None:
+    import sqlite3
+
+    session_id = _start(onboarded)
+    assert settings.data_dir is not None
+    holder = sqlite3.connect(settings.data_dir / "journal.sqlite3", timeout=0.1)
+    holder.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    try:
+        began = time.monotonic()
+        answer = onboarded.post(f"/api/sessions/{session_id}/actions",
+                                json={"action": "sharp_pain"})
+        assert answer.status_code == 200 and time.monotonic() - began < 2
+        assert "sharp pain" in answer.json()["end_message"].lower()
+        assert onboarded.get("/today").status_code == 200  # the server keeps answering
+        outside = onboarded.post("/api/sharp-pain", json={"where": "history"})
+        assert outside.status_code == 200 and "busy" in outside.json()["recorded"]
+        time.sleep(6)  # longer than SQLite's busy timeout: the writer keeps trying
+    finally:
+        holder.rollback()
+        holder.close()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        exported = onboarded.get("/settings/export.json").json()
+        if exported["sessions"][0]["outcome"] != "in_progress" and exported["sharp_pain_events"]:
+            break
+        time.sleep(0.1)
+    assert exported["sessions"][0]["outcome"] == "sharp_pain"
+    assert len(exported["sharp_pain_events"]) == 1
 
 
 def test_sessions_left_open_by_a_crash_are_closed_at_start(tmp_path: Path) -> None:

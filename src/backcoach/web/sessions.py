@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from backcoach.core.attendance import AttendedSession
@@ -150,7 +151,8 @@ class SessionHub:
         every = timedelta(seconds=_TOUCH_EVERY_S * self._state.clock.scale)
         if live.ended or (live.touched_at is not None and now - live.touched_at < every):
             return
-        self._state.the_journal().touch_session(live.id, now)
+        session_id, journal = live.id, self._state.the_journal()
+        self._state.the_writer().submit(lambda: journal.touch_session(session_id, now))
         live.touched_at = now
 
     def record_pain_before(self, live: LiveSession, effects: list[SessionEffect]) -> None:
@@ -158,8 +160,11 @@ class SessionHub:
         self.apply(live, effects)
         score = live.guided.record().pain_before
         if score is not None:
-            now = self._state.clock.now()
-            self._state.the_journal().touch_session(live.id, now, pain_before=score)
+            now, session_id = self._state.clock.now(), live.id
+            journal = self._state.the_journal()
+            self._state.the_writer().submit(
+                lambda: journal.touch_session(session_id, now, pain_before=score)
+            )
             live.touched_at = now
 
     def get(self, session_id: int, profile: str) -> LiveSession:
@@ -197,26 +202,32 @@ class SessionHub:
 
 
     def apply(self, live: LiveSession, effects: list[SessionEffect]) -> None:
-        """Commit what the state machine asks for: sets at once, the ending with its review."""
-        journal = self._state.the_journal()
+        """Commit what the state machine asks for: sets at once, the ending with its review.
+
+        The writes go to the journal writer (in order, retried while the journal is busy), so a
+        locked database never holds the server and never loses a set or a sharp-pain stop.
+        """
+        writer, journal, session_id = self._state.the_writer(), self._state.the_journal(), live.id
         for effect in effects:
             if isinstance(effect, Cue):
                 self._push_cue(live, effect.text)
             elif isinstance(effect, SetCompleted):
-                journal.add_set(live.id, effect.set)
+                writer.submit(partial(journal.add_set, session_id, effect.set))
             elif isinstance(effect, SessionEnded):
-                journal.finish_session(live.id, effect.record)
+                at = effect.record.ended_at or self._state.clock.now()
+                writer.submit(partial(journal.finish_session, session_id, effect.record))
+                writer.submit(partial(self._review, live.profile, at))
                 live.end_message = effect.message
                 if effect.message:
                     self._push_cue(live, effect.message)
-                self._review(live, effect.record.ended_at or self._state.clock.now())
 
-    def _review(self, live: LiveSession, at: datetime) -> None:
+    def _review(self, profile: str, at: datetime) -> None:
+        """On the writer thread, after the session's end is stored: the plan changes."""
         state = self._state
-        history = state.history(live.profile)
+        history = state.the_journal().history(profile)
         changes = review_progression(state.catalog, history, state.rules, at)
         if changes:
-            state.the_journal().add_plan_changes(live.profile, changes)
+            state.the_journal().add_plan_changes(profile, changes)
 
     def _push_cue(self, live: LiveSession, text: str) -> None:
         live.cue_seq += 1

@@ -28,9 +28,11 @@ if TYPE_CHECKING:
     from backcoach.storage import Journal
     from backcoach.web.coach import PoseEstimator
     from backcoach.web.sessions import SessionHub
+    from backcoach.web.writer import JournalWriter
 
 PROFILE_COOKIE = "backcoach_profile"
 ZONE_COOKIE = "backcoach_tz"  # the browser's IANA time zone, set by static/js/zone.js
+_READ_WAIT_S = 0.5  # how long a read waits for session writes still queued
 JournalFactory = Callable[[], "Journal"]
 PoseFactory = Callable[[], "PoseEstimator"]
 
@@ -48,20 +50,27 @@ class AppState:
     analyser_factory: Callable[[Exercise], Any]
     journal: Journal | None = None
     sessions: SessionHub | None = None
+    writer: JournalWriter | None = None
     camera_clients: int = 0
     _profiles_seen: set[str] = field(default_factory=set)
     _zones: dict[str, tzinfo] = field(default_factory=dict)
 
     def open(self) -> None:
         from backcoach.web.sessions import SessionHub
+        from backcoach.web.writer import JournalWriter
 
         self.journal = self.journal_factory()
+        self.writer = JournalWriter()
+        self.writer.start()
         self.sessions = SessionHub(self)
         self.sessions.close_abandoned()
 
     def close(self) -> None:
         if self.sessions is not None:
             self.sessions.stop_all(self.clock.now())
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
         if self.journal is not None:
             self.journal.close()
             self.journal = None
@@ -82,7 +91,16 @@ class AppState:
         except UnknownExerciseError as exc:
             raise InputError(str(exc), 404) from None
 
+    def the_writer(self) -> JournalWriter:
+        if self.writer is None:
+            raise RuntimeError("the app's lifespan has not started")
+        return self.writer
+
     def history(self, profile: str) -> History:
+        """The profile's records, with the session writes just made (waiting briefly for
+        them; while another program holds the journal's lock, they follow later)."""
+        if self.writer is not None:
+            self.writer.wait_idle(_READ_WAIT_S)
         journal = self.the_journal()
         if profile not in self._profiles_seen:
             journal.ensure_profile(profile)

@@ -9,7 +9,9 @@ has just ended), and it counts in the safety and progression rules either way.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from starlette.requests import Request
@@ -33,6 +35,8 @@ _AFTER_SESSION = timedelta(minutes=30)
 #: A sharp-pain event sent late (the page was offline) may be at most this old.
 _LATE_EVENT = timedelta(hours=24)
 _NOTE_MAX = 500
+#: How long the answer waits for a sharp-pain event to be stored before saying it will be.
+_WRITE_WAIT_S = 1.0
 _PLACE_MAX = 32
 
 
@@ -186,9 +190,19 @@ async def api_sharp_pain(request: Request) -> Response:
     attached = _attach_to(state, hub, profile, data)
     event = SharpPainEvent(at=at, place="after_session" if attached else place, pain=pain,
                            note=note, session_id=attached)
-    event_id = state.the_journal().add_sharp_pain_event(profile, event)
+    journal = state.the_journal()
+    stored = state.the_writer().submit(partial(journal.add_sharp_pain_event, profile, event))
     when = _local_time(state, profile, at)
     after = " just after your session" if attached else ""
+    try:
+        waiting = asyncio.shield(asyncio.wrap_future(stored))  # a timeout never cancels the write
+        event_id = await asyncio.wait_for(waiting, _WRITE_WAIT_S)
+    except TimeoutError:  # the journal is busy: the writer keeps trying, the advice stands
+        return JSONResponse({
+            "stopped_session": None, "event_id": None, "message": SHARP_PAIN_MESSAGE,
+            "recorded": f"Sharp pain at {when}{after}: the journal is busy, so it will be "
+                        "recorded in a moment. Today is a rest day.",
+        })  # fmt: skip
     return JSONResponse({
         "stopped_session": None, "event_id": event_id, "message": SHARP_PAIN_MESSAGE,
         "recorded": f"Recorded: sharp pain at {when}{after}. No session was running. "
