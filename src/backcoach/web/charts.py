@@ -1,131 +1,152 @@
 """Small inline SVG charts for the history page, drawn on the server (no chart library, no CDN).
 
-Each chart has a text title and description for screen readers, and the numbers are also in the
-table under it, so nothing is only visible as a picture.
+The drawing is 360 units wide with 15-unit text: the SVG scales with its box, so on a 360 px
+phone (about 300 px of chart) the text still renders at 12 px or more. Sessions sit at their
+local time on a ``reports.timeaxis`` axis (hours for one day, up to months for a year), so the
+sessions of one day stand apart. Each chart has a title and description for screen readers, and
+the numbers are also in the table under it, so nothing is only visible as a picture.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 from html import escape
 
-from backcoach.core.records import History, SessionOutcome
+from backcoach.core.records import SessionOutcome, SessionRecord
+from backcoach.reports.timeaxis import TimeAxis
 
-_W, _H = 640, 260
-_LEFT, _RIGHT, _TOP, _BOTTOM = 48, 16, 20, 44
-_BEFORE, _AFTER, _BARS, _ALERT = "#0b4f9c", "#8a4b00", "#11652f", "#b00020"
+W, H = 360, 240
+FONT = 15  # viewBox units; see the module docstring
+_LEFT, _RIGHT, _TOP, _BOTTOM = 34, 12, 16, 62
+_BEFORE, _AFTER, _BARS, _ALERT, _INK = "#0b4f9c", "#8a4b00", "#11652f", "#b00020", "#3f4753"
 
 
 @dataclass(frozen=True)
-class DayTotals:
-    day: date
-    reps: int
-    sessions: int
-    sharp_pain_stops: int
+class Series:
+    """One line of points; ``hollow`` draws open squares so a series under another still shows."""
+
+    name: str
+    points: tuple[tuple[datetime, float], ...]
+    colour: str
+    hollow: bool = False
+    dash: str = ""
 
 
-def daily_totals(history: History) -> list[DayTotals]:
-    reps: dict[date, int] = defaultdict(int)
-    sessions: dict[date, int] = defaultdict(int)
-    stops: dict[date, int] = defaultdict(int)
-    for session in history.sessions:
-        day = session.started_at.date()
-        sessions[day] += 1
-        reps[day] += sum(s.reps for s in session.sets)
-        if session.outcome is SessionOutcome.SHARP_PAIN:
-            stops[day] += 1
-    return [DayTotals(d, reps[d], sessions[d], stops[d]) for d in sorted(sessions)]
+def _x(axis: TimeAxis, at: datetime) -> float:
+    return _LEFT + (W - _LEFT - _RIGHT) * axis.fraction(at)
 
 
-def _frame(title: str, desc: str, body: list[str], y_max: float, y_ticks: list[float]) -> str:
-    plot_h = _H - _TOP - _BOTTOM
+def _y(value: float, y_max: float) -> float:
+    return _TOP + (H - _TOP - _BOTTOM) * (1 - value / y_max)
+
+
+def _text(x: float, y: float, text: str, colour: str = _INK, anchor: str = "middle",
+          weight: str = "400") -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{FONT}" '
+            f'font-weight="{weight}" fill="{colour}">{escape(text)}</text>')
+
+
+def _frame(title: str, desc: str, axis: TimeAxis, y_max: float, y_ticks: Sequence[float],
+           body: list[str], legend: Sequence[tuple[str, str]]) -> str:
     key = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
     parts = [
-        f'<svg class="chart" id="{key}" viewBox="0 0 {_W} {_H}" role="img" '
-        f'aria-labelledby="{key}-t {key}-d" xmlns="http://www.w3.org/2000/svg">',
+        f'<svg class="chart" id="{key}" viewBox="0 0 {W} {H}" role="img" '
+        f'aria-labelledby="{key}-t {key}-d" xmlns="http://www.w3.org/2000/svg" '
+        f'data-unit="{axis.unit}">',
         f'<title id="{key}-t">{escape(title)}</title>',
         f'<desc id="{key}-d">{escape(desc)}</desc>',
-        f'<rect x="0" y="0" width="{_W}" height="{_H}" fill="#ffffff"/>',
+        f'<rect x="0" y="0" width="{W}" height="{H}" fill="#ffffff"/>',
     ]
-    for tick in y_ticks:
-        y = _TOP + plot_h * (1 - tick / y_max)
-        parts.append(f'<line x1="{_LEFT}" x2="{_W - _RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
-                     'stroke="#c5cbd3" stroke-width="1"/>')
-        parts.append(f'<text x="{_LEFT - 8}" y="{y + 5:.1f}" text-anchor="end" font-size="14" '
-                     f'fill="#3f4753">{tick:g}</text>')
+    for value in y_ticks:
+        y = _y(value, y_max)
+        parts.append(f'<line x1="{_LEFT}" x2="{W - _RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
+                     'stroke="#d5dae1" stroke-width="1"/>')
+        parts.append(_text(_LEFT - 5, y + 5, f"{value:g}", anchor="end"))
+    base = H - _BOTTOM
+    for tick in axis.ticks:
+        x = _x(axis, tick.at)
+        parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{_TOP}" y2="{base + 4}" '
+                     'stroke="#e3e7ec" stroke-width="1"/>')
+        label_x = min(max(_x(axis, tick.label_at), _LEFT + 20), W - _RIGHT - 20)
+        parts.append(_text(label_x, base + 20, tick.label).replace("<text", '<text class="tick"'))
     parts += body
+    x = float(_LEFT)
+    for label, colour in legend:
+        parts.append(_text(x, H - 10, label, colour, anchor="start"))
+        x += 9 * len(label) + 14
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _x_positions(count: int) -> list[float]:
-    width = _W - _LEFT - _RIGHT
-    if count == 1:
-        return [_LEFT + width / 2]
-    return [_LEFT + 20 + i * (width - 40) / (count - 1) for i in range(count)]
+def _marks(series: Series, axis: TimeAxis, y_max: float) -> list[str]:
+    coords = [(_x(axis, at), _y(v, y_max)) for at, v in series.points]
+    body = []
+    if len(coords) > 1:
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+        body.append(f'<polyline points="{path}" fill="none" stroke="{series.colour}" '
+                    f'stroke-width="2" stroke-dasharray="{series.dash}" opacity="0.8"/>')
+    for x, y in coords:
+        if series.hollow:
+            body.append(f'<rect class="mark" x="{x - 6:.1f}" y="{y - 6:.1f}" width="12" '
+                        f'height="12" fill="none" stroke="{series.colour}" stroke-width="2.5"/>')
+        else:
+            body.append(f'<circle class="mark" cx="{x:.1f}" cy="{y:.1f}" r="4.5" '
+                        f'fill="{series.colour}"/>')
+    return body
 
 
-def _label(x: float, text: str) -> str:
-    return (f'<text x="{x:.1f}" y="{_H - _BOTTOM + 22}" text-anchor="middle" font-size="13" '
-            f'fill="#3f4753">{escape(text)}</text>')
-
-
-def pain_chart(history: History) -> str | None:
-    """Pain before and after each session (0-10); sharp-pain stops marked in red."""
-    sessions = [
-        s for s in history.sessions if s.pain_before is not None or s.pain_after is not None
-    ]
-    if not sessions:
+def pain_chart(sessions: Sequence[SessionRecord], axis: TimeAxis) -> str | None:
+    """Pain before (dots) and after (open squares) each session, at its local time; sharp-pain
+    stops marked with a red "!". ``sessions`` carry local ``started_at`` times."""
+    scored = [s for s in sessions if s.pain_before is not None or s.pain_after is not None]
+    if not scored:
         return None
-    plot_h = _H - _TOP - _BOTTOM
-    xs = _x_positions(len(sessions))
-    body: list[str] = []
-    step = max(1, len(sessions) // 8)
-    for series, colour, dash in (("pain_before", _BEFORE, ""), ("pain_after", _AFTER, "6 4")):
-        points = [(x, getattr(s, series)) for x, s in zip(xs, sessions, strict=True)
-                  if getattr(s, series) is not None]
-        coords = [(x, _TOP + plot_h * (1 - v / 10)) for x, v in points]
-        if len(coords) > 1:
-            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-            body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" '
-                        f'stroke-width="3" stroke-dasharray="{dash}"/>')
-        body += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}"/>' for x, y in coords]
-    for i, (x, s) in enumerate(zip(xs, sessions, strict=True)):
-        if s.outcome is SessionOutcome.SHARP_PAIN:
-            body.append(f'<text x="{x:.1f}" y="{_TOP + 12}" text-anchor="middle" font-size="16" '
-                        f'font-weight="700" fill="{_ALERT}">!</text>')
-        if i % step == 0:
-            body.append(_label(x, s.started_at.strftime("%d %b")))
-    body.append(f'<text x="{_LEFT}" y="{_H - 6}" font-size="13" fill="{_BEFORE}">● before</text>'
-                f'<text x="{_LEFT + 90}" y="{_H - 6}" font-size="13" fill="{_AFTER}">● after</text>'
-                f'<text x="{_LEFT + 170}" y="{_H - 6}" font-size="13" fill="{_ALERT}">'
-                '! sharp-pain stop</text>')
-    desc = f"Pain scores from 0 to 10 for {len(sessions)} sessions, oldest on the left."
-    return _frame("Pain before and after sessions", desc, body, 10, [0, 2, 4, 6, 8, 10])
+    before = Series("before", tuple((s.started_at, float(s.pain_before)) for s in scored
+                                    if s.pain_before is not None), _BEFORE)
+    after = Series("after", tuple((s.started_at, float(s.pain_after)) for s in scored
+                                  if s.pain_after is not None), _AFTER, hollow=True, dash="5 4")
+    body = _marks(before, axis, 10) + _marks(after, axis, 10)
+    stops = [s for s in sessions if s.outcome is SessionOutcome.SHARP_PAIN]
+    body += [_text(_x(axis, s.started_at), _TOP + 12, "!", _ALERT, weight="700") for s in stops]
+    legend = [("● before", _BEFORE), ("□ after", _AFTER)]
+    if stops:
+        legend.append(("! sharp pain", _ALERT))
+    desc = (f"Pain from 0 to 10 before and after {len(scored)} sessions, oldest on the left; "
+            f"{len(stops)} sharp-pain stops.")
+    return _frame("Pain before and after sessions", desc, axis, 10, (0, 2, 4, 6, 8, 10),
+                  body, legend)
 
 
-def reps_chart(history: History) -> str | None:
-    """Repetitions completed per day, as bars."""
-    days = daily_totals(history)
-    if not days:
+def _nice_max(top: float) -> float:
+    for step in (5, 10, 20, 50, 100, 200, 500):
+        if top <= step * 5:
+            return float(step * max(1, -(-top // step)))
+    return float(top)
+
+
+def value_chart(title: str, unit: str, points: Sequence[tuple[datetime, float]],
+                axis: TimeAxis, colour: str = _BARS) -> str | None:
+    """One value per session as a thin bar at its local time (repetitions, or the range of
+    movement in degrees once sessions carry it)."""
+    if not points:
         return None
-    top = max(5, max(d.reps for d in days))
-    y_max = float(top + (5 - top % 5) % 5)
-    plot_h = _H - _TOP - _BOTTOM
-    xs = _x_positions(len(days))
-    bar_w = min(48.0, (_W - _LEFT - _RIGHT) / len(days) * 0.6)
-    body: list[str] = []
-    step = max(1, len(days) // 8)
-    for i, (x, d) in enumerate(zip(xs, days, strict=True)):
-        h = plot_h * d.reps / y_max
-        body.append(f'<rect x="{x - bar_w / 2:.1f}" y="{_TOP + plot_h - h:.1f}" '
-                    f'width="{bar_w:.1f}" height="{h:.1f}" fill="{_BARS}">'
-                    f'<title>{d.day}: {d.reps} repetitions</title></rect>')
-        if i % step == 0:
-            body.append(_label(x, d.day.strftime("%d %b")))
-    ticks = [y_max * k / 5 for k in range(6)]
-    desc = f"Repetitions completed on each of {len(days)} days, oldest on the left."
-    return _frame("Repetitions completed per day", desc, body, y_max, ticks)
+    y_max = _nice_max(max(max(v for _, v in points), 1))
+    base = _y(0, y_max)
+    body = []
+    for at, value in points:
+        x, y = _x(axis, at), _y(value, y_max)
+        body.append(f'<rect class="mark" x="{x - 3:.1f}" y="{y:.1f}" width="6" '
+                    f'height="{base - y:.1f}" fill="{colour}"><title>'
+                    f'{escape(at.strftime("%a %d %b %H:%M"))}: {value:g} {escape(unit)}'
+                    '</title></rect>')
+    ticks = [y_max * k / 4 for k in range(5)]
+    desc = f"{title}: {len(points)} sessions, oldest on the left."
+    return _frame(title, desc, axis, y_max, ticks, body, [(f"▮ {unit}", colour)])
+
+
+def reps_points(sessions: Sequence[SessionRecord]) -> list[tuple[datetime, float]]:
+    """Repetitions done in each session, at its start."""
+    return [(s.started_at, float(sum(x.reps for x in s.sets))) for s in sessions]
