@@ -52,12 +52,14 @@ def _midnight(day: date) -> datetime:
 
 
 def time_axis(
-    times: Sequence[datetime], first: date | None = None, last: date | None = None
+    times: Sequence[datetime], first: date | None = None, last: date | None = None,
+    *, daily: bool = False,
 ) -> TimeAxis:
     """The axis for ``times`` (local), widened to the days ``first``..``last`` when given.
 
-    One day: hours (the sessions' hours, padded by one). Up to ten days: days. Up to three
-    months: weeks from Monday. Longer: months. Every scale keeps to ``MAX_LABELS`` labels.
+    One day: hours (the sessions' hours, padded by one), or that one day if ``daily`` (for
+    values per day). Up to ten days: days. Up to three months: weeks from Monday. Longer:
+    months. Every scale keeps to ``MAX_LABELS`` labels.
     """
     local = [_naive(t) for t in times]
     if not local and first is None:
@@ -66,7 +68,7 @@ def time_axis(
     last_day = last or (max(local).date() if local else first_day)
     last_day = max(last_day, first_day)
     days = (last_day - first_day).days + 1
-    if days == 1:
+    if days == 1 and not daily:
         return _hours(first_day, local)
     if days <= 10:
         return _days(first_day, last_day)
@@ -79,9 +81,11 @@ def _hours(day: date, local: Sequence[datetime]) -> TimeAxis:
     hours = [t.hour + t.minute / 60 for t in local if t.date() == day] or [8.0, 18.0]
     low = max(0, math.floor(min(hours)) - 1)
     high = min(24, math.ceil(max(hours)) + 1)
-    step = next(s for s in _HOUR_STEPS if (high - low) / s <= MAX_LABELS)
-    low -= low % step
-    high = min(24, high + (-high) % step)
+    for step in _HOUR_STEPS:  # the finest step whose whole-step range keeps to MAX_LABELS
+        low_at, high_at = low - low % step, min(24, high + (-high) % step)
+        if (high_at - low_at) // step + 1 <= MAX_LABELS:
+            break
+    low, high = low_at, high_at
     start = _midnight(day) + timedelta(hours=low)
     ticks = []
     for hour in range(low, high + 1, step):
@@ -124,8 +128,9 @@ def _months(first: date, last: date) -> TimeAxis:
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
     step = math.ceil(len(starts) / MAX_LABELS) if starts else 1
     shown = starts[::step]
-    ticks = tuple(
-        Tick(_midnight(d), d.strftime("%b %Y" if i == 0 or d.month == 1 else "%b"), _midnight(d))
+    ticks = tuple(  # the year on the first label and wherever it changes
+        Tick(_midnight(d), d.strftime("%b %Y" if i == 0 or d.year != shown[i - 1].year
+                                      else "%b"), _midnight(d))
         for i, d in enumerate(shown)
     )
     return TimeAxis(_midnight(first), _midnight(last + timedelta(days=1)), ticks, "month")
