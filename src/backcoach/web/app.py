@@ -23,10 +23,12 @@ from backcoach.core.safety import load_disclaimer, load_screening
 from backcoach.web.clock import ScaledClock
 from backcoach.web.errors import http_exception_handler, server_error_handler
 from backcoach.web.guard import LocalOnlyMiddleware
+from backcoach.web.pairing import PairingMiddleware
 from backcoach.web.render import STATIC_DIR, make_templates
 from backcoach.web.routes import (
     exercises,
     history,
+    lan_page,
     onboarding,
     psfs,
     reports,
@@ -70,7 +72,7 @@ def _default_analyser_factory() -> Callable[[Exercise], Any]:
 def _routes() -> list[BaseRoute]:
     routes: list[BaseRoute] = []
     for module in (
-        today, onboarding, exercises, session, history, reports, psfs, settings_page
+        today, onboarding, exercises, session, history, reports, psfs, settings_page, lan_page
     ):
         routes += module.ROUTES
     routes.append(WebSocketRoute("/ws/coach", coach_socket))
@@ -105,9 +107,12 @@ def create_app(
         finally:
             state.close()
 
+    middleware = [Middleware(LocalOnlyMiddleware, extra_hosts=settings.allowed_hosts)]
+    if settings.lan and settings.pairing_code:
+        middleware.append(Middleware(PairingMiddleware, code=settings.pairing_code))
     app = Starlette(
         routes=_routes(),
-        middleware=[Middleware(LocalOnlyMiddleware, extra_hosts=settings.allowed_hosts)],
+        middleware=middleware,
         exception_handlers={HTTPException: http_exception_handler, 500: server_error_handler},
         lifespan=lifespan,
     )
