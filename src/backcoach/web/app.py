@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Mount, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from backcoach.core.catalog import Exercise, load_catalog
+from backcoach.core.habits import load_cards, load_habit_rules
 from backcoach.core.plan import load_progression_rules
 from backcoach.core.safety import load_disclaimer, load_screening
 from backcoach.web.clock import ScaledClock
@@ -29,6 +30,7 @@ from backcoach.web.routes import (
     exercises,
     history,
     lan_page,
+    learn,
     onboarding,
     psfs,
     reports,
@@ -72,7 +74,8 @@ def _default_analyser_factory() -> Callable[[Exercise], Any]:
 def _routes() -> list[BaseRoute]:
     routes: list[BaseRoute] = []
     for module in (
-        today, onboarding, exercises, session, history, reports, psfs, settings_page, lan_page
+        today, onboarding, exercises, session, history, reports, psfs, settings_page, lan_page,
+        learn,
     ):
         routes += module.ROUTES
     routes.append(WebSocketRoute("/ws/coach", coach_socket))
@@ -97,6 +100,8 @@ def create_app(
         journal_factory=journal_factory or _default_journal_factory(settings),
         pose_factory=pose_factory or _default_pose_factory(settings),
         analyser_factory=_default_analyser_factory(),
+        habit_rules=load_habit_rules(),
+        cards=load_cards(),
     )
 
     @contextlib.asynccontextmanager

@@ -142,7 +142,7 @@ def value_chart(title: str, unit: str, points: Sequence[tuple[datetime, float]],
                     f'height="{base - y:.1f}" fill="{colour}"><title>'
                     f'{escape(at.strftime("%a %d %b %H:%M"))}: {value:g} {escape(unit)}'
                     '</title></rect>')
-    ticks = [y_max * k / 4 for k in range(5)]
+    ticks = [y_max * k / 5 for k in range(6)]  # y_max is a multiple of 5: whole numbers
     desc = f"{title}: {len(points)} sessions, oldest on the left."
     return _frame(title, desc, axis, y_max, ticks, body, [(f"▮ {unit}", colour)])
 

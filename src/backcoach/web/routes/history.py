@@ -15,6 +15,7 @@ from backcoach.core.records import SessionOutcome, SessionRecord
 from backcoach.reports.period import local_timezone
 from backcoach.reports.timeaxis import profile_zone, time_axis
 from backcoach.web.charts import pain_chart, reps_points, value_chart
+from backcoach.web.habits import card_once
 from backcoach.web.render import render
 from backcoach.web.state import app_state, current_profile
 
@@ -83,6 +84,7 @@ async def history_page(request: Request) -> Response:
         folded=[_row(s, names) for s in reversed(folded)],
         charts=_charts(kept, first, today), ranges=list(RANGES),
         chosen=chosen if chosen in RANGES else "all",
+        card=card_once(state, profile, "history") if history.sessions else None,
         zone_name=state.clock.now().astimezone(zone).tzname(),
     )
 
