@@ -23,7 +23,12 @@ PAIR_COOKIE = "backcoach_paired"
 PAIR_PATH = "/pair"
 MAX_FAILURES = 5
 LOCKOUT_S = 60.0
-_NEXT_OK = ("/session", "/today", "/lan", "/history", "/exercises", "/")
+
+
+def local_path(then: str) -> str:
+    """``then`` if it is a path on this server (never another site), else ``/session``."""
+    ok = then.startswith("/") and not then.startswith("//") and "\\" not in then
+    return then if ok else "/session"
 
 
 @dataclass
@@ -101,7 +106,7 @@ class PairingMiddleware:
         if not secrets.compare_digest(code.encode(), self._code.encode()):
             self._attempts.failures.append(now)
             return _form_page("That code is not right: check the computer and try again.", 403)
-        response = RedirectResponse(then if then in _NEXT_OK else "/session", status_code=303)
+        response = RedirectResponse(local_path(then), status_code=303)
         response.set_cookie(PAIR_COOKIE, self._token, httponly=True, secure=True,
                             samesite="lax")
         return response

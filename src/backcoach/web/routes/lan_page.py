@@ -9,6 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from backcoach.web.lan import pairing_url, qr_svg
+from backcoach.web.pairing import local_path
 from backcoach.web.render import render
 from backcoach.web.state import app_state
 
@@ -24,9 +25,8 @@ async def lan_page(request: Request) -> Response:
 
 
 async def already_paired(request: Request) -> Response:
-    then = request.query_params.get("next", "/session")
-    return RedirectResponse(then if then.startswith("/") and not then.startswith("//")
-                            else "/session", status_code=303)
+    return RedirectResponse(local_path(request.query_params.get("next", "/session")),
+                            status_code=303)
 
 
 ROUTES = [Route("/lan", lan_page), Route("/pair", already_paired)]
