@@ -4,6 +4,7 @@ and the x range never runs past the report's period."""
 from __future__ import annotations
 
 import dataclasses
+import xml.etree.ElementTree as ET
 from datetime import date, datetime
 
 import pytest
@@ -29,12 +30,13 @@ def _axis_of(monkeypatch: pytest.MonkeyPatch) -> list[Axes]:
     return seen
 
 
-@pytest.mark.parametrize(("first", "last", "labels"), [
-    (date(2026, 3, 3), date(2026, 3, 3), ":00"),
-    (date(2026, 3, 2), date(2026, 3, 22), " Mar"),
+@pytest.mark.parametrize(("first", "last", "labels", "unit"), [
+    (date(2026, 3, 3), date(2026, 3, 3), ":00", "hour"),
+    (date(2026, 3, 2), date(2026, 3, 22), " Mar", "week"),
 ])  # fmt: skip
 def test_one_day_and_three_weeks_have_sensible_axes(
-    source: ReportSource, monkeypatch: pytest.MonkeyPatch, first: date, last: date, labels: str
+    source: ReportSource, monkeypatch: pytest.MonkeyPatch, first: date, last: date, labels: str,
+    unit: str,
 ) -> None:
     seen = _axis_of(monkeypatch)
     period = ReportPeriod(first, last)
@@ -46,8 +48,12 @@ def test_one_day_and_three_weeks_have_sensible_axes(
         assert first <= low and high <= date.fromordinal(last.toordinal() + 1)
         texts = [t.get_text() for t in ax.get_xticklabels()]
         assert 1 <= len(texts) <= 5
-    pain_ax = seen[1]  # adherence, pain, exercises (x2), ...
-    assert all(labels in t.get_text() for t in pain_ax.get_xticklabels())
+    # the pain chart is the web page's SVG on the same axis: hours for one day, weeks for three
+    pain = ET.fromstring(drawn["pain"].svg or "")
+    assert pain.get("data-unit") == unit
+    ticks = [t.text or "" for t in pain.iter("{http://www.w3.org/2000/svg}text")
+             if t.get("class") == "tick"]
+    assert ticks and all(labels in t for t in ticks)
 
 
 def test_a_year_is_labelled_by_month() -> None:

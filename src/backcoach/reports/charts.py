@@ -28,6 +28,8 @@ from backcoach.reports.summary import (
     QualityPoint,
     ReportData,
 )
+from backcoach.reports.svgcharts import PainMark
+from backcoach.reports.svgcharts import pain_chart as svg_pain_chart
 from backcoach.reports.timeaxis import TimeAxis, time_axis
 
 WIDTH_IN = 7.0
@@ -41,15 +43,20 @@ _SHARP = "#c62828"
 
 @dataclass(frozen=True)
 class Chart:
-    """One drawn chart: ``alt`` describes it in words for screen readers and text extraction."""
+    """One drawn chart: ``alt`` describes it in words for screen readers and text extraction.
+    ``png`` from matplotlib, or ``svg`` for the charts drawn exactly as on the web page."""
 
     key: str
     title: str
     alt: str
-    png: bytes
+    png: bytes = b""
+    svg: str | None = None
 
     @property
     def data_uri(self) -> str:
+        if self.svg is not None:
+            encoded = base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+            return "data:image/svg+xml;base64," + encoded
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
 
@@ -143,34 +150,13 @@ def adherence_chart(days: Sequence[DayAdherence], axis: TimeAxis) -> Chart:
 
 
 def pain_chart(points: Sequence[PainPoint], axis: TimeAxis) -> Chart:
-    """Pain (0-10) before (dots) and after (open squares, as on the web page) each session at
-    its local time; sharp-pain stops marked."""
-    figure, (ax,) = _figure()
-    before: list[Point] = [(p.at, p.before) for p in points if p.before is not None]
-    after: list[Point] = [(p.at, p.after) for p in points if p.after is not None]
-    if before:
-        _line(ax, before, _COLOURS[0], "before session")
-    if after:
-        _line(ax, after, _COLOURS[1], "after session", index=1)
-    stops = [p for p in points if p.sharp_stop]
-    if stops:
-        scores = [p.after if p.after is not None else (p.before or 0) for p in stops]
-        ax.scatter(
-            _x([p.at for p in stops]),
-            np.array(scores, dtype=float),
-            marker="X",
-            s=60,
-            color=_SHARP,
-            zorder=3,
-            label="sharp-pain stop",
-        )
-    ax.set_ylim(-0.3, 10.3)
-    ax.set_yticks(range(0, 11, 2))
-    _style(ax, "pain (0-10)")
-    _dates(ax, axis)
-    ax.legend(fontsize=7, loc="upper left", ncols=3, frameon=False)
-    alt = f"Pain before and after {len(points)} sessions; {len(stops)} sharp-pain stops."
-    return Chart("pain", "Pain before and after sessions", alt, _png(figure))
+    """Pain (0-10) before and after each session at its local time, sharp-pain stops marked:
+    the very chart of the web's History page (``reports.svgcharts``), as an SVG image."""
+    marks = [PainMark(p.at, p.before, p.after, p.sharp_stop) for p in points]
+    svg = svg_pain_chart(marks, axis) or ""
+    stops = sum(1 for p in points if p.sharp_stop)
+    alt = f"Pain before and after {len(points)} sessions; {stops} sharp-pain stops."
+    return Chart("pain", "Pain before and after sessions", alt, svg=svg)
 
 
 def exercise_chart(exercises: Sequence[ExerciseSummary], axis: TimeAxis) -> Chart:

@@ -13,8 +13,8 @@ from starlette.routing import Route
 
 from backcoach.core.records import SessionOutcome, SessionRecord
 from backcoach.reports.period import local_timezone
+from backcoach.reports.svgcharts import pain_chart, pain_marks, reps_points, value_chart
 from backcoach.reports.timeaxis import profile_zone, time_axis
-from backcoach.web.charts import pain_chart, reps_points, value_chart
 from backcoach.web.habits import card_once
 from backcoach.web.render import render
 from backcoach.web.state import app_state, current_profile
@@ -58,7 +58,7 @@ def _charts(sessions: list[SessionRecord], first: date | None, last: date) -> li
     if not sessions:
         return []
     axis = time_axis([s.started_at for s in sessions], first, last if first else None)
-    drawn = (pain_chart(sessions, axis),
+    drawn = (pain_chart(pain_marks(sessions), axis),
              value_chart("Repetitions per session", "repetitions", reps_points(sessions), axis))
     return [Markup(svg) for svg in drawn if svg]  # our own SVG: every text in it is escaped
 

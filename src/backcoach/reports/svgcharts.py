@@ -1,4 +1,5 @@
-"""Small inline SVG charts for the history page, drawn on the server (no chart library, no CDN).
+"""Small SVG charts for the history page and the report: the same drawing in both, made on the
+server (no chart library, no CDN).
 
 The drawing is 360 units wide with 15-unit text: the SVG scales with its box, so on a 360 px
 phone (about 300 px of chart) the text still renders at 12 px or more. Sessions sit at their
@@ -20,7 +21,7 @@ from backcoach.reports.timeaxis import TimeAxis
 
 W, H = 360, 240
 FONT = 15  # viewBox units; see the module docstring
-_LEFT, _RIGHT, _TOP, _BOTTOM = 34, 12, 16, 62
+_LEFT, _RIGHT, _TOP, _BOTTOM = 34, 12, 22, 62
 _BEFORE, _AFTER, _BARS, _ALERT, _INK = "#0b4f9c", "#8a4b00", "#11652f", "#b00020", "#3f4753"
 
 
@@ -98,19 +99,38 @@ def _marks(series: Series, axis: TimeAxis, y_max: float) -> list[str]:
     return body
 
 
-def pain_chart(sessions: Sequence[SessionRecord], axis: TimeAxis) -> str | None:
+@dataclass(frozen=True)
+class PainMark:
+    """One session on the pain chart: local start time, scores, and whether sharp pain ended it."""
+
+    at: datetime
+    before: int | None
+    after: int | None
+    sharp: bool = False
+
+
+def pain_marks(sessions: Sequence[SessionRecord]) -> list[PainMark]:
+    """The marks for journal sessions (``started_at`` already in local time)."""
+    return [PainMark(s.started_at, s.pain_before, s.pain_after,
+                     s.outcome is SessionOutcome.SHARP_PAIN) for s in sessions]
+
+
+def pain_chart(marks: Sequence[PainMark], axis: TimeAxis) -> str | None:
     """Pain before (dots) and after (open squares) each session, at its local time; sharp-pain
-    stops marked with a red "!". ``sessions`` carry local ``started_at`` times."""
-    scored = [s for s in sessions if s.pain_before is not None or s.pain_after is not None]
+    stops marked with a red "!"."""
+    scored = [m for m in marks if m.before is not None or m.after is not None]
     if not scored:
         return None
-    before = Series("before", tuple((s.started_at, float(s.pain_before)) for s in scored
-                                    if s.pain_before is not None), _BEFORE)
-    after = Series("after", tuple((s.started_at, float(s.pain_after)) for s in scored
-                                  if s.pain_after is not None), _AFTER, hollow=True, dash="5 4")
+    before = Series("before", tuple((m.at, float(m.before)) for m in scored
+                                    if m.before is not None), _BEFORE)
+    after = Series("after", tuple((m.at, float(m.after)) for m in scored
+                                  if m.after is not None), _AFTER, hollow=True, dash="5 4")
     body = _marks(before, axis, 10) + _marks(after, axis, 10)
-    stops = [s for s in sessions if s.outcome is SessionOutcome.SHARP_PAIN]
-    body += [_text(_x(axis, s.started_at), _TOP + 12, "!", _ALERT, weight="700") for s in stops]
+    stops = [m for m in marks if m.sharp]
+    for m in stops:  # a red disc with a white "!" above the plot: seen at a glance, in print too
+        x = _x(axis, m.at)
+        body.append(f'<circle class="sharp" cx="{x:.1f}" cy="{_TOP + 7}" r="9" fill="{_ALERT}"/>')
+        body.append(_text(x, _TOP + 12, "!", "#ffffff", weight="700"))
     legend = [("● before", _BEFORE), ("□ after", _AFTER)]
     if stops:
         legend.append(("! sharp pain", _ALERT))

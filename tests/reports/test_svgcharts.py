@@ -6,8 +6,15 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 
 from backcoach.core.records import SessionOutcome, SessionRecord, SetRecord
+from backcoach.reports.svgcharts import (
+    FONT,
+    W,
+    pain_chart,
+    pain_marks,
+    reps_points,
+    value_chart,
+)
 from backcoach.reports.timeaxis import time_axis
-from backcoach.web.charts import FONT, W, pain_chart, reps_points, value_chart
 
 DAY0 = datetime(2026, 3, 2, 9, 0)
 NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -27,7 +34,7 @@ def _marks(svg: str) -> list[ET.Element]:
 
 def test_no_scores_no_pain_chart() -> None:
     sessions = [_session(0, (None, None), 3)]
-    assert pain_chart(sessions, time_axis([s.started_at for s in sessions])) is None
+    assert pain_chart(pain_marks(sessions), time_axis([s.started_at for s in sessions])) is None
     assert value_chart("Repetitions", "reps", [], time_axis([DAY0])) is None
 
 
@@ -35,7 +42,7 @@ def test_sessions_of_one_day_get_their_own_places_and_equal_scores_stay_visible(
     sessions = [_session(0, (3, 3), 4), _session(4, (4, 3), 6),
                 _session(9, (5, None), 1, SessionOutcome.SHARP_PAIN)]
     axis = time_axis([s.started_at for s in sessions])
-    marks = _marks(pain_chart(sessions, axis) or "")
+    marks = _marks(pain_chart(pain_marks(sessions), axis) or "")
     dots = [m for m in marks if m.tag.endswith("circle")]
     squares = [m for m in marks if m.tag.endswith("rect")]
     assert len(dots) == 3 and len(squares) == 2  # 3 before + 2 after
@@ -44,7 +51,7 @@ def test_sessions_of_one_day_get_their_own_places_and_equal_scores_stay_visible(
     # the first session's after-square (open) surrounds its before-dot: both can be seen
     assert squares[0].get("fill") == "none"
     assert float(squares[0].get("width", 0)) > 2 * float(dots[0].get("r", 0))
-    root = ET.fromstring(pain_chart(sessions, axis) or "")
+    root = ET.fromstring(pain_chart(pain_marks(sessions), axis) or "")
     assert any(t.text == "!" for t in root.findall("svg:text", NS))
     assert root.find("svg:title", NS) is not None
 
