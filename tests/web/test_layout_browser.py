@@ -196,6 +196,23 @@ def test_history_is_readable_in_local_time(
     page.screenshot(path=shots / f"{size}_history_all.png", full_page=True)
 
 
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_report_reads_on_every_screen(
+    browser: Browser, seeded: BackgroundServer, size: str, shots: Path
+) -> None:
+    """The HTML report (what the PDF is made from) with the web page's pain chart in it."""
+    page = _page(browser, size)
+    page.goto(seeded.url + "/today")
+    html = page.request.get(seeded.url + "/reports/report.html").text()
+    page.set_content(html)
+    _no_horizontal_scroll(page)
+    pain = page.locator("img.web-chart")
+    box = pain.bounding_box()
+    assert box and 250 <= box["width"] <= SIZES[size][0]
+    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", pain.element_handle())
+    page.screenshot(path=shots / f"{size}_report.png", full_page=True)
+
+
 def test_date_inputs_of_the_report_form_are_touch_sized(
     browser: Browser, seeded: BackgroundServer
 ) -> None:
