@@ -35,8 +35,8 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
         "--disable-gpu"]  # fmt: skip
 SIZES = {"phone-360": (360, 740), "phone-390": (390, 844), "laptop": (1366, 768)}
-PAGES = ["/today", "/exercises", "/history", "/settings", "/learn", "/lan", "/session",
-         "/function", "/welcome"]  # fmt: skip
+PAGES = ["/today", "/exercises", "/exercises/knee-to-chest", "/history", "/settings", "/learn",
+         "/lan", "/session", "/function", "/welcome"]  # fmt: skip
 NOW = datetime.now(UTC)
 
 

@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from backcoach.reports.period import ReportInputError, ReportPeriod, local_timezone, parse_day
+from backcoach.reports.timeaxis import profile_zone
 from backcoach.web.errors import InputError
 from backcoach.web.state import AppState, app_state, current_profile
 
@@ -57,8 +58,9 @@ def _source(request: Request, period: ReportPeriod) -> ReportSource:
     state = app_state(request)
     profile = current_profile(request)
     state.history(profile)  # creates the profile, as every page does
+    zone = profile_zone(state.the_journal().get_settings(profile), local_timezone())
     return load_report_source(
-        state.the_journal(), profile, state.catalog, state.clock.now(), local_timezone(), period
+        state.the_journal(), profile, state.catalog, state.clock.now(), zone, period
     )
 
 
