@@ -13,7 +13,7 @@ Screen = Callable[..., httpx.Response]
 
 PAGES = ["/welcome", "/today", "/exercises", "/exercises/knee-to-chest",
          "/exercises/neck-flexion/practice", "/session",
-         "/history", "/function", "/settings", "/sharp-pain"]  # fmt: skip
+         "/history", "/function", "/settings", "/sharp-pain", "/learn", "/lan"]  # fmt: skip
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -12,15 +12,20 @@ from types import TracebackType
 import uvicorn
 
 from backcoach.web.app import create_app
+from backcoach.web.lan import Certificate
 from backcoach.web.settings import WebSettings
 from backcoach.web.state import PoseFactory
 
 
 def uvicorn_config(settings: WebSettings, host: str, port: int,
-                   pose_factory: PoseFactory | None = None) -> uvicorn.Config:
+                   pose_factory: PoseFactory | None = None,
+                   tls: Certificate | None = None) -> uvicorn.Config:
     """One place for server options: the WebSocket size cap sits just above the frame cap, so
-    our own check answers oversized frames with a clear reason before uvicorn's hard limit."""
+    our own check answers oversized frames with a clear reason before uvicorn's hard limit.
+    ``tls`` (``serve --lan``) serves HTTPS with that certificate."""
     app = create_app(settings, pose_factory=pose_factory)
+    files = {} if tls is None else {"ssl_certfile": str(tls.cert_path),
+                                    "ssl_keyfile": str(tls.key_path)}
     return uvicorn.Config(
         app,
         host=host,
@@ -31,6 +36,7 @@ def uvicorn_config(settings: WebSettings, host: str, port: int,
         log_level="warning",
         lifespan="on",
         server_header=False,
+        **files,  # type: ignore[arg-type]
     )
 
 
@@ -44,19 +50,22 @@ class BackgroundServer:
     """``with BackgroundServer(settings) as server: server.url`` — a real server in a thread."""
 
     def __init__(self, settings: WebSettings, host: str = "127.0.0.1", port: int | None = None,
-                 pose_factory: PoseFactory | None = None) -> None:
+                 pose_factory: PoseFactory | None = None, tls: Certificate | None = None) -> None:
         self.host = host
         self.port = port or free_port(host)
-        self._server = uvicorn.Server(uvicorn_config(settings, host, self.port, pose_factory))
+        self._secure = tls is not None
+        self._server = uvicorn.Server(
+            uvicorn_config(settings, host, self.port, pose_factory, tls)
+        )
         self._thread = threading.Thread(target=self._server.run, name="backcoach-web", daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{'https' if self._secure else 'http'}://{self.host}:{self.port}"
 
     @property
     def ws_url(self) -> str:
-        return f"ws://{self.host}:{self.port}"
+        return f"{'wss' if self._secure else 'ws'}://{self.host}:{self.port}"
 
     def start(self, timeout_s: float = 20.0) -> None:
         self._thread.start()

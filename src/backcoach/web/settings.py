@@ -36,9 +36,16 @@ class WebSettings:
     heartbeat_timeout_s: float = 4.0
     # Extra Host header values accepted besides localhost / 127.0.0.1 / [::1].
     allowed_hosts: tuple[str, ...] = ()
+    # ``serve --lan``: every device must pair with this code first (see web/pairing.py), and
+    # ``public_url`` is the https address the QR code points phones to.
+    lan: bool = False
+    pairing_code: str | None = None
+    public_url: str | None = None
 
     def __post_init__(self) -> None:
         if not 0.1 <= self.time_scale <= 1000:
             raise ValueError("time_scale must be between 0.1 and 1000")
         if self.max_frame_bytes < 1024 or self.max_body_bytes < 1024:
             raise ValueError("max_frame_bytes and max_body_bytes must be at least 1 KiB")
+        if self.lan and (self.pairing_code is None or len(self.pairing_code) < 6):
+            raise ValueError("lan mode needs a pairing code of at least 6 characters")

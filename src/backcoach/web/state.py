@@ -15,6 +15,7 @@ from urllib.parse import unquote
 from starlette.requests import HTTPConnection
 
 from backcoach.core.catalog import Catalog, Exercise, UnknownExerciseError
+from backcoach.core.habits import Card, HabitRules
 from backcoach.core.plan import DailyPlan, ProgressionRules, plan_for_day
 from backcoach.core.profiles import valid_profile_name
 from backcoach.core.records import History
@@ -48,6 +49,8 @@ class AppState:
     journal_factory: JournalFactory
     pose_factory: PoseFactory | None
     analyser_factory: Callable[[Exercise], Any]
+    habit_rules: HabitRules
+    cards: tuple[Card, ...]
     journal: Journal | None = None
     sessions: SessionHub | None = None
     writer: JournalWriter | None = None

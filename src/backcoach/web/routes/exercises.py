@@ -13,14 +13,18 @@ from starlette.routing import Route
 from backcoach.core.plan import current_dose, describe_dose
 from backcoach.web.demo import demo_frames
 from backcoach.web.gate import stops_exercise
-from backcoach.web.render import render
+from backcoach.web.habits import card_once
+from backcoach.web.render import STATIC_DIR, render
 from backcoach.web.state import app_state, current_profile
 
 
 async def exercise_list(request: Request) -> Response:
     state = app_state(request)
+    profile = current_profile(request)
+    thumbs = {e.id: (STATIC_DIR / "demos" / f"{e.id}.png").is_file() for e in state.catalog}
     return render(request, "exercises.html", "Exercises", page="exercises",
-                  exercises=list(state.catalog))
+                  exercises=list(state.catalog), thumbs=thumbs,
+                  card=card_once(state, profile, "exercises"))
 
 
 async def exercise_page(request: Request) -> Response:

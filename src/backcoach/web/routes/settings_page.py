@@ -4,17 +4,42 @@ history under the new name."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from backcoach.core.habits import valid_goal
 from backcoach.core.profiles import PROFILE_NAME_RULE, ProfileNameError, check_profile_name
+from backcoach.reports.calendar import WEEKDAYS, ReminderInputError, parse_times
+from backcoach.reports.reminders import (
+    DAY_LABELS,
+    GOAL_KEY,
+    ReminderPrefs,
+    describe,
+    load_prefs,
+    parse_days,
+    prefs_settings,
+)
 from backcoach.storage import StorageError
 from backcoach.web.inputs import read_form
 from backcoach.web.render import render
-from backcoach.web.state import PROFILE_COOKIE, app_state, current_profile
+from backcoach.web.state import PROFILE_COOKIE, AppState, app_state, current_profile
 
 _YEAR_S = 365 * 24 * 3600
+
+
+def _habit_context(state: AppState, profile: str) -> dict[str, Any]:
+    stored = state.the_journal().get_settings(profile)
+    prefs = load_prefs(stored)
+    return {
+        "reminder_text": describe(prefs),
+        "reminder_times": [t.strftime("%H:%M") for t in prefs.times or ()],
+        "reminder_days": prefs.days,
+        "day_labels": list(DAY_LABELS.items()),
+        "goal": valid_goal(stored.get(GOAL_KEY), state.habit_rules),
+    }
 
 
 def _page(request: Request, error: str | None = None, status_code: int = 200,
@@ -22,12 +47,13 @@ def _page(request: Request, error: str | None = None, status_code: int = 200,
     state = app_state(request)
     return render(request, "settings.html", "Settings", status_code=status_code, page="settings",
                   profiles=state.the_journal().profiles(), error=error, notice=notice,
-                  name_rule=PROFILE_NAME_RULE)
+                  name_rule=PROFILE_NAME_RULE, **_habit_context(state, current_profile(request)))
 
 
 _NOTICES = {
     "deleted": "All data of the profile was deleted.",
     "renamed": "The profile was renamed; its history moved with it.",
+    "saved": "Reminders and weekly goal saved. Download the calendar file again to update it.",
 }
 
 
@@ -40,6 +66,32 @@ def _use(name: str, target: str) -> Response:
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(PROFILE_COOKIE, name, max_age=_YEAR_S, samesite="strict", httponly=True)
     return response
+
+
+async def save_habits(request: Request) -> Response:
+    """Reminder times and days and the weekly goal, stored for the profile (the CLI's
+    ``remind --save`` stores the same settings)."""
+    state = app_state(request)
+    profile = current_profile(request)
+    form = await read_form(request, state.settings.max_body_bytes)
+    texts = [form.get(f"time{i}", "").strip() for i in range(4)]
+    days = [code for code in WEEKDAYS if form.get(f"day_{code}") == "yes"]
+    try:
+        times = parse_times(",".join(t for t in texts if t)) if any(texts) else None
+        chosen = ReminderPrefs(times, parse_days(",".join(days)))
+        goal = int(form.get("goal", ""))
+        if not 1 <= goal <= 7:
+            raise ValueError
+    except ReminderInputError as exc:
+        message = str(exc).replace("--times", "times").replace("--days", "days")
+        return _page(request, f"Nothing was saved: {message}.", 422)
+    except ValueError:
+        return _page(request, "Nothing was saved: the weekly goal is 1 to 7 days.", 422)
+    journal = state.the_journal()
+    for key, value in prefs_settings(chosen).items():
+        journal.set_setting(profile, key, value)
+    journal.set_setting(profile, GOAL_KEY, goal)
+    return RedirectResponse("/settings?saved=1#reminders", status_code=303)
 
 
 async def choose_profile(request: Request) -> Response:
@@ -110,4 +162,5 @@ ROUTES = [
     Route("/settings/rename", rename_profile, methods=["POST"]),
     Route("/settings/export.json", export, methods=["GET"]),
     Route("/settings/delete", delete_all, methods=["POST"]),
+    Route("/settings/habits", save_habits, methods=["POST"]),
 ]

@@ -7,6 +7,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from backcoach.core.plan import describe_dose
+from backcoach.web.habits import card_once, habits_for
 from backcoach.web.render import render
 from backcoach.web.state import app_state, current_profile
 
@@ -37,9 +38,13 @@ async def today(request: Request) -> Response:
         }
         for item in plan.items
     ]
+    habits = habits_for(state, profile)
+    # after sharp pain (a rest day) the fitting note is about sharp pain; otherwise starting out
+    moments = ("sharp_pain",) if habits.rest_today else ("today", "session")
     return render(
         request, "today.html", "Today", page="today",
         plan=plan, items=items, decision=decision,
+        habits=habits, card=card_once(state, profile, *moments),
     )  # fmt: skip
 
 
