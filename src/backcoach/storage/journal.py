@@ -34,12 +34,16 @@ from backcoach.core.records import (
 from backcoach.storage import mapping
 from backcoach.storage.database import (
     DATABASE_FILENAME,
+    DISK_FULL_MESSAGE,
     check_sqlite_file,
     corrupt_message,
+    damaged_message,
     describe_error,
     is_corruption,
+    is_disk_full,
     make_engine,
     migrate,
+    passes_integrity_check,
     resolve_data_dir,
     sqlite_url,
 )
@@ -80,10 +84,11 @@ def validate_profile_name(name: str) -> str:
 class Journal:
     """A handle on one journal database. Open with ``Journal.open``; close when done."""
 
-    def __init__(self, engine: Engine, path: Path | None = None) -> None:
+    def __init__(self, engine: Engine, path: Path | None = None, *, damaged: bool = False) -> None:
         self._engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.path = path  # the SQLite file, or None for another database URL
+        self.damaged = damaged  # failed its integrity check: open read-only
 
     # --- opening and closing ------------------------------------------------------------------
 
@@ -121,7 +126,10 @@ class Journal:
             if path is not None and is_corruption(exc):
                 raise StorageError(corrupt_message(path)) from exc
             raise StorageError(f"cannot open the journal {where}: {describe_error(exc)}") from exc
-        return cls(engine, path)
+        if passes_integrity_check(engine):
+            return cls(engine, path)
+        engine.dispose()  # damaged: read what can be read, write nothing more into it
+        return cls(make_engine(url, read_only=True), path, damaged=True)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -152,6 +160,10 @@ class Journal:
             raise
         except SQLAlchemyError as exc:
             where = self.path or _safe_url(str(self._engine.url))
+            if self.damaged:
+                raise StorageError(damaged_message(where)) from exc
+            if is_disk_full(exc):
+                raise StorageError(DISK_FULL_MESSAGE) from exc
             if self.path is not None and is_corruption(exc):
                 raise StorageError(corrupt_message(self.path)) from exc
             raise StorageError(

@@ -21,8 +21,13 @@ from backcoach.core.catalog import Exercise, load_catalog
 from backcoach.core.habits import load_cards, load_habit_rules
 from backcoach.core.plan import load_progression_rules
 from backcoach.core.safety import load_disclaimer, load_screening
+from backcoach.storage.errors import StorageError
 from backcoach.web.clock import ScaledClock
-from backcoach.web.errors import http_exception_handler, server_error_handler
+from backcoach.web.errors import (
+    http_exception_handler,
+    server_error_handler,
+    storage_error_handler,
+)
 from backcoach.web.guard import LocalOnlyMiddleware
 from backcoach.web.pairing import PairingMiddleware
 from backcoach.web.render import STATIC_DIR, make_templates
@@ -121,7 +126,11 @@ def create_app(
     app = Starlette(
         routes=_routes(),
         middleware=middleware,
-        exception_handlers={HTTPException: http_exception_handler, 500: server_error_handler},
+        exception_handlers={
+            HTTPException: http_exception_handler,
+            StorageError: storage_error_handler,
+            500: server_error_handler,
+        },
         lifespan=lifespan,
     )
     app.state.backcoach = state

@@ -51,6 +51,16 @@ async def http_exception_handler(request: Request, exc: Exception) -> Response:
     return error_response(request, exc.status_code, str(exc.detail))
 
 
+async def storage_error_handler(request: Request, exc: Exception) -> Response:
+    """The journal could not be used: busy, full disk or damaged. Say which; nothing is lost."""
+    text = str(exc)
+    status = 507 if "disk is full" in text else 503
+    if "locked" in text or "busy" in text:
+        text = ("the journal is busy: another backcoach program is writing to it. Nothing was "
+                "lost; try again in a moment.")
+    return error_response(request, status, text[0].upper() + text[1:])
+
+
 async def server_error_handler(request: Request, exc: Exception) -> Response:
     """Last resort: log the trace for the developer, show the person a plain message."""
     _log.exception("unexpected error on %s", request.url.path, exc_info=exc)
