@@ -25,6 +25,7 @@ from backcoach.web.errors import http_exception_handler, server_error_handler
 from backcoach.web.guard import LocalOnlyMiddleware
 from backcoach.web.render import STATIC_DIR, make_templates
 from backcoach.web.routes import (
+    coaching,
     exercises,
     history,
     onboarding,
@@ -70,7 +71,7 @@ def _default_analyser_factory() -> Callable[[Exercise], Any]:
 def _routes() -> list[BaseRoute]:
     routes: list[BaseRoute] = []
     for module in (
-        today, onboarding, exercises, session, history, reports, psfs, settings_page
+        today, onboarding, exercises, session, coaching, history, reports, psfs, settings_page
     ):
         routes += module.ROUTES
     routes.append(WebSocketRoute("/ws/coach", coach_socket))
