@@ -156,6 +156,11 @@ class Exercise(_Model):
         default=0, ge=0, le=120, description="time to get up from the position afterwards"
     )
     switch_side_s: int = Field(default=8, ge=3, le=60, description="time to change sides")
+    camera_placement: str = Field(
+        default="Put the camera 2 to 3 metres away, so that your whole body is in view.",
+        min_length=1,
+        description="where to put the camera so the analyser sees the movement",
+    )
     start: Dose
     max: Dose
     step: ProgressionStep

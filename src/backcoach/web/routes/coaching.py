@@ -21,6 +21,15 @@ from backcoach.web.state import app_state, current_profile
 #: Preferences the page may read and change, with their defaults (spoken cues on by default).
 PREFERENCES: dict[str, bool] = {"voice": True, "sounds": True}
 NOTE_MAX_CHARS = 500
+#: The done screen's one-tap notes: what people most often want to remember about a session.
+NOTE_PRESETS = (
+    "Felt easy",
+    "Felt about right",
+    "Felt hard",
+    "Stiff before, looser after",
+    "Sore afterwards",
+    "Short of time",
+)
 
 
 def preferences_for(settings: dict[str, Any]) -> dict[str, bool]:
