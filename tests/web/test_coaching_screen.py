@@ -253,6 +253,7 @@ def test_a_whole_session_with_tones_voice_and_the_done_screen(
     page.goto(fast_server.url + "/session")
     assert page.is_checked("#speak-toggle")  # spoken cues are on by default
     page.click("#start-button")
+    page.wait_for_selector("#pain-panel:not(.hidden)")
     page.keyboard.press("4")
     page.wait_for_selector("#session-stage:not(.hidden)")
     page.click("#mute-button")
@@ -285,12 +286,23 @@ def _axe(page: Page, script: Path) -> list[dict[str, Any]]:
     violations: list[dict[str, Any]] = page.evaluate(
         """async (tags) => {
             const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+            if (result.passes.length < 10) throw new Error("axe checked almost nothing");
             return result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
               nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" "))}));
         }""",
         AXE_TAGS,
     )
     return violations
+
+
+def test_axe_finds_a_violation_when_there_is_one(
+    plain_server: BackgroundServer, pages: _Pages, axe_script: Path
+) -> None:
+    """The scan is not a test that cannot fail: text too faint on its background is reported."""
+    page = pages.open(800, 600)
+    page.goto(plain_server.url + "/today")
+    page.evaluate("document.querySelector('h1').style.color = '#d8d8d8'")
+    assert [v["id"] for v in _axe(page, axe_script)] == ["color-contrast"]
 
 
 PAGES = ["/welcome", "/today", "/exercises", "/exercises/knee-to-chest", "/exercises/neck-flexion",
