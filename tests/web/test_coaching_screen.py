@@ -160,7 +160,8 @@ def _check_layout(page: Page, picture: str, size: tuple[int, int]) -> None:
         assert not _overlap(boxes[control], boxes[picture]), f"{control} covers the picture"
     area = boxes[picture]["width"] * boxes[picture]["height"]
     assert area >= 0.2 * width * height, f"the picture is small at {size}: {boxes[picture]}"
-    counter_px = page.eval_on_selector("#stage-rep", "e => parseFloat(getComputedStyle(e).fontSize)")
+    counter_px = page.eval_on_selector("#stage-rep",
+                                       "e => parseFloat(getComputedStyle(e).fontSize)")
     assert counter_px >= MIN_COUNTER_PX
 
 
@@ -194,7 +195,8 @@ def test_camera_first_layout(
     page.wait_for_function(
         "Number(document.getElementById('camera-panel').dataset.poses || 0) >= 2", timeout=60_000
     )
-    assert page.locator("#stage-view").get_attribute("data-show") == "both"  # demo while getting ready
+    # While getting into position the demonstration is shown next to the camera.
+    assert page.locator("#stage-view").get_attribute("data-show") == "both"
     page.screenshot(path=shots / f"camera_get_ready_{name}.png")
     page.keyboard.press("n")  # into the first hold
     page.wait_for_function("document.getElementById('stage-view').dataset.show === 'camera'")
