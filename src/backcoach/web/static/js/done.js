@@ -58,9 +58,10 @@ function planChanges(changes, names) {
   if (!changes.length) return el("p", "The plan stays as it is for the next session.");
   const list = el("ul");
   for (const c of changes) {
-    const from = c.from ? `${c.from.reps} × ${c.from.hold_s} s` : "none";
+    const to = `${c.to.reps} × ${c.to.hold_s} s`;
+    const dose = c.from ? `${c.from.reps} × ${c.from.hold_s} s → ${to}` : `starts at ${to}`;
     const item = el("li");
-    item.append(el("strong", `${names[c.exercise_id] ?? c.exercise_id}: ${from} → ${c.to.reps} × ${c.to.hold_s} s. `));
+    item.append(el("strong", `${names[c.exercise_id] ?? c.exercise_id}: ${dose}. `));
     item.append(c.reason);
     list.append(item);
   }
