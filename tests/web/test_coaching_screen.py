@@ -229,6 +229,12 @@ def test_without_a_camera_the_demonstration_and_timer_take_its_place(
     _start(page, plain_server.url, camera=False)
     page.wait_for_selector("#stage-demo[data-kind]")
     assert page.locator("#camera-cell").is_hidden()
+    assert page.get_attribute("#stage-demo", "data-kind") == "clip"
+    page.wait_for_function(  # the clip really plays, in a loop, muted
+        """() => { const v = document.querySelector('#stage-demo video');
+                   return v && v.readyState >= 2 && v.videoWidth > 0 && v.loop && v.muted
+                          && !v.paused && v.currentTime > 0; }"""
+    )
     _check_layout(page, "#stage-view", size)
     left = page.inner_text("#stage-left")
     assert "left" in left and page.inner_text("#stage-position") == "Exercise 1 of 3"
@@ -281,6 +287,26 @@ def test_a_whole_session_with_tones_voice_and_the_done_screen(
     assert not phone.is_checked("#speak-toggle")  # the mute was remembered for this profile
     with httpx.Client(base_url=fast_server.url) as http:
         assert http.get("/api/preferences").json()["voice"] is False
+
+
+def test_exercise_pages_loop_a_clip_or_show_a_still_for_reduced_motion(
+    plain_server: BackgroundServer, pages: _Pages, shots: Path
+) -> None:
+    page = pages.open(1280, 720)
+    calm = pages.open(1280, 720, reduced_motion="reduce")
+    for exercise in ("knee-to-chest", "neck-flexion", "hip-flexor-stretch"):
+        page.goto(f"{plain_server.url}/exercises/{exercise}")
+        page.wait_for_function(
+            "() => { const v = document.querySelector('#demo-box video');"
+            " return v && v.readyState >= 2 && v.loop && !v.paused; }"
+        )
+        assert page.locator("#placement img").count() == 1
+        assert page.locator("canvas").count() == 0  # no stick figure left
+        page.screenshot(path=shots / f"exercise_{exercise}.png")
+        calm.goto(f"{plain_server.url}/exercises/{exercise}")
+        calm.wait_for_selector("#demo-box[data-kind=still] img")
+        assert calm.locator("#demo-box video").count() == 0
+        assert calm.eval_on_selector("#demo-box img", "i => i.complete && i.naturalWidth") > 0
 
 
 def _axe(page: Page, script: Path) -> list[dict[str, Any]]:
