@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import httpx
+
+from backcoach.web.server import BackgroundServer
+from backcoach.web.settings import WebSettings
 
 Screen = Callable[..., httpx.Response]
 
@@ -74,3 +78,28 @@ def test_the_done_summary_compares_with_the_session_before(
     assert last["pain_change"] == -1  # the session before: from 4 down to 3
     assert client.get("/api/sessions/999/summary").status_code == 404
     assert client.get("/api/sessions/abc/summary").status_code == 404
+
+
+def test_a_camera_hold_past_its_timer_says_what_to_do_then_moves_on(
+    settings: WebSettings, screen: Screen
+) -> None:
+    with BackgroundServer(replace(settings, time_scale=40.0)) as running, \
+            httpx.Client(base_url=running.url, timeout=10) as client:  # fmt: skip
+        screen(client)
+        session_id = client.post("/api/sessions", json={"camera": True}).json()["id"]
+        act = f"/api/sessions/{session_id}/actions"
+        client.post(act, json={"action": "pain_before", "score": 2})
+        seen: list[dict[str, Any]] = []
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            view = client.get(f"/api/sessions/{session_id}").json()["view"]
+            seen.append(view)
+            if view["state"] == "rest":
+                break
+            time.sleep(0.01)
+        overdue = [v for v in seen if v["overdue_hint"]]
+        assert overdue, "the hold past its timer never said what to do"
+        assert all(v["state"] == "hold" and v["grace_left_s"] is not None for v in overdue)
+        assert "come back to the start" in overdue[0]["overdue_hint"]
+        assert seen[-1]["state"] == "rest" and seen[-1]["rep"] == 2  # moved on by itself
+        assert all(v["session_left_s"] is not None for v in seen)
