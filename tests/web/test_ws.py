@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -78,7 +78,22 @@ def test_landmark_frames_are_analysed_and_counted(server: BackgroundServer) -> N
     assert results[0]["landmarks"] is not None
 
 
-def test_camera_reps_fill_the_session_log(
+@pytest.fixture
+def real_time_server(settings: WebSettings) -> Iterator[BackgroundServer]:
+    """Session time at the wall clock's pace: a camera hold is not yet past its timer and grace
+    period (which move the session on by themselves) while the frames are being sent."""
+    with BackgroundServer(replace(settings, time_scale=1.0)) as running:
+        yield running
+
+
+def test_camera_reps_fill_the_session_log(real_time_server: BackgroundServer,
+                                          screen: Screen) -> None:
+    server = real_time_server
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        _camera_reps_fill_the_session_log(client, server, screen)
+
+
+def _camera_reps_fill_the_session_log(
     client: httpx.Client, server: BackgroundServer, screen: Screen
 ) -> None:
     screen(client)
