@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -44,6 +45,15 @@ def settings(tmp_path: Path) -> WebSettings:
 @pytest.fixture
 def server(settings: WebSettings) -> Iterator[BackgroundServer]:
     with BackgroundServer(settings) as running:
+        yield running
+
+
+@pytest.fixture
+def real_time_server(settings: WebSettings) -> Iterator[BackgroundServer]:
+    """Session time at the wall clock's pace, for camera sessions fed frames as fast as the
+    server answers: a camera hold past its timer moves on by itself after a grace period, which
+    at the fast pace would pass before the frames arrive."""
+    with BackgroundServer(replace(settings, time_scale=1.0)) as running:
         yield running
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -76,14 +76,6 @@ def test_landmark_frames_are_analysed_and_counted(server: BackgroundServer) -> N
     assert results[-1]["reps"] == 2
     assert any(r["holding"] and r["hold_s"] > 1 for r in results)
     assert results[0]["landmarks"] is not None
-
-
-@pytest.fixture
-def real_time_server(settings: WebSettings) -> Iterator[BackgroundServer]:
-    """Session time at the wall clock's pace: a camera hold is not yet past its timer and grace
-    period (which move the session on by themselves) while the frames are being sent."""
-    with BackgroundServer(replace(settings, time_scale=1.0)) as running:
-        yield running
 
 
 def test_camera_reps_fill_the_session_log(real_time_server: BackgroundServer,
