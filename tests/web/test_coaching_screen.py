@@ -46,6 +46,8 @@ MIN_COUNTER_PX = 34  # the repetition number, read from a mat about 3 m away
 def shots() -> Path:
     folder = Path(os.environ.get("BACKCOACH_SCREENSHOT_DIR", REPO / "out" / "screenshots"))
     folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):  # pictures of an earlier run would mislead the review
+        old.unlink()
     return folder
 
 
@@ -206,6 +208,14 @@ def test_camera_first_layout(
         "getComputedStyle(document.getElementById('camera-video')).transform"
     ).startswith("matrix(-1")  # mirrored, as a person expects to see themselves
     page.screenshot(path=shots / f"camera_hold_{name}.png")
+    if name.startswith("desktop"):
+        # The timer runs out and the camera has not seen the hold end: say what to do.
+        page.wait_for_function(
+            "document.getElementById('stage-ring').dataset.phase === 'overdue'", timeout=30_000
+        )
+        assert page.inner_text("#stage-phase").lower() == "come back to the start"
+        assert "moves on by itself" in page.inner_text("#stage-cue")
+        page.screenshot(path=shots / f"camera_overdue_{name}.png")
     page.keyboard.press("s")
     page.wait_for_selector("#session-done:not(.hidden)")
 
@@ -245,6 +255,35 @@ def test_without_a_camera_the_demonstration_and_timer_take_its_place(
     page.screenshot(path=shots / f"demo_hold_{name}.png")
     page.keyboard.press("s")
     page.wait_for_selector("#session-done:not(.hidden)")
+
+
+def test_screenshots_of_every_session_state(
+    plain_server: BackgroundServer, pages: _Pages, shots: Path
+) -> None:
+    """Step through a session with the keys, as a person would, and keep a picture of each."""
+    page = pages.open(1366, 768)
+    page.goto(plain_server.url + "/session")
+    page.screenshot(path=shots / "state_start.png")
+    page.click("#start-button")
+    page.wait_for_selector("#pain-panel:not(.hidden)")
+    page.screenshot(path=shots / "state_pain_before.png")
+    page.keyboard.press("3")
+    page.wait_for_selector("#session-stage:not(.hidden)")
+    seen = []
+    step = "(v => JSON.stringify([v.state, v.paused, v.rep, v.side]))(window.backcoachView)"
+    for key in ["", "n", "n", "p", "p", "n", "n", "n"]:
+        if key:
+            before = page.evaluate(step)
+            page.keyboard.press(key)
+            page.wait_for_function(f"{step} !== {before!r}")
+        view = page.evaluate("window.backcoachView")
+        state = "paused" if view["paused"] else view["state"]
+        seen.append(state)
+        page.screenshot(path=shots / f"state_{len(seen)}_{state}.png")
+    assert {"get_ready", "hold", "rest", "paused", "switch_side"} <= set(seen)
+    page.keyboard.press("s")
+    page.wait_for_selector("#checkin-reminder")
+    page.screenshot(path=shots / "state_done_stopped.png", full_page=True)
 
 
 @pytest.fixture

@@ -69,6 +69,7 @@ function render(data) {
   const done = view.state === "done";
   for (const tone of tonesBetween(lastView, view)) sound.tone(tone);
   lastView = view;
+  window.backcoachView = view; // the browser tests step through the states with it
   show("session-start", false);
   show("pain-panel", painStep);
   show("session-stage", !painStep && !done);
