@@ -189,7 +189,7 @@ def camera_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backgrou
 
 @pytest.mark.parametrize("name", list(SIZES))
 def test_camera_first_layout(
-    name: str, camera_server: BackgroundServer, pages: _Pages, shots: Path
+    name: str, camera_server: BackgroundServer, pages: _Pages, shots: Path, axe_script: Path
 ) -> None:
     size = SIZES[name]
     page = pages.open(*size)
@@ -209,6 +209,12 @@ def test_camera_first_layout(
     ).startswith("matrix(-1")  # mirrored, as a person expects to see themselves
     page.screenshot(path=shots / f"camera_hold_{name}.png")
     if name.startswith("desktop"):
+        found = {"camera: hold": _axe(page, axe_script)}
+        practice = pages.open(*size)
+        practice.goto(camera_server.url + "/exercises/neck-flexion/practice")
+        found["/exercises/neck-flexion/practice (pose model on)"] = _axe(practice, axe_script)
+        (shots / "axe_camera.json").write_text(json.dumps(found, indent=2), encoding="utf-8")
+        assert not any(found.values()), json.dumps(found, indent=2)
         # The timer runs out and the camera has not seen the hold end: say what to do.
         page.wait_for_function(
             "document.getElementById('stage-ring').dataset.phase === 'overdue'", timeout=30_000
@@ -324,8 +330,11 @@ def test_a_whole_session_with_tones_voice_and_the_done_screen(
     phone = pages.open(390, 844)
     phone.goto(fast_server.url + "/session")
     assert not phone.is_checked("#speak-toggle")  # the mute was remembered for this profile
+    assert phone.is_checked("#tones-toggle")
+    with phone.expect_response("**/api/preferences"):
+        phone.uncheck("#tones-toggle")
     with httpx.Client(base_url=fast_server.url) as http:
-        assert http.get("/api/preferences").json()["voice"] is False
+        assert http.get("/api/preferences").json() == {"voice": False, "sounds": False}
 
 
 def test_exercise_pages_loop_a_clip_or_show_a_still_for_reduced_motion(

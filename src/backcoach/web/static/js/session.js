@@ -229,6 +229,9 @@ if (app) {
   $("pause-button").addEventListener("click", () => act(session?.view.paused ? "resume" : "pause"));
   $("mute-button").addEventListener("click", () => setVoice(!sound.voice));
   $("speak-toggle")?.addEventListener("change", (event) => setVoice(event.target.checked));
+  $("tones-toggle")?.addEventListener("change", (event) => {
+    sound.setTones(event.target.checked).catch(showError);
+  });
   wireNotes($("done-notes"), $("notes-status"));
   showVoice();
   for (const button of document.querySelectorAll(".pain-scale button")) {

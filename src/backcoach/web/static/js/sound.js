@@ -58,6 +58,12 @@ export class Sound {
     }
   }
 
+  /** Turn the tones on or off, and remember it for this profile. */
+  async setTones(on) {
+    this.tones = on;
+    await postJSON("/api/preferences", { sounds: on });
+  }
+
   /** Mute or unmute the voice, and remember it for this profile. */
   async setVoice(on) {
     this.voice = on;
