@@ -19,8 +19,9 @@ from backcoach.web.state import app_state, current_profile
 
 async def exercise_list(request: Request) -> Response:
     state = app_state(request)
+    stills = {e.id: demo_assets(e).still for e in state.catalog}
     return render(request, "exercises.html", "Exercises", page="exercises",
-                  exercises=list(state.catalog))
+                  exercises=list(state.catalog), stills=stills)
 
 
 async def exercise_page(request: Request) -> Response:
