@@ -65,7 +65,9 @@ def test_the_done_summary_compares_with_the_session_before(
     summary: Any = client.get(f"/api/sessions/{first}/summary").json()
     assert (summary["pain_before"], summary["pain_after"]) == (4, 3)
     assert {e["id"] for e in summary["exercises"]} == {
-        "knee-to-chest", "neck-flexion", "hip-flexor-stretch"
+        "knee-to-chest",
+        "neck-flexion",
+        "hip-flexor-stretch",
     }
     assert summary["total_reps"] == sum(e["reps"] for e in summary["exercises"])
     last = summary["comparisons"][0]

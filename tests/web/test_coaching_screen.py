@@ -156,14 +156,15 @@ def _check_layout(page: Page, picture: str, size: tuple[int, int]) -> None:
         for other in (picture, *CONTROLS, *OVERLAYS):
             assert not _overlap(boxes[safety], boxes[other]), f"{safety} covers {other} at {size}"
     for i, a in enumerate(OVERLAYS):
-        for b in OVERLAYS[i + 1:]:
+        for b in OVERLAYS[i + 1 :]:
             assert not _overlap(boxes[a], boxes[b]), f"{a} and {b} overlap at {size}"
     for control in CONTROLS:
         assert not _overlap(boxes[control], boxes[picture]), f"{control} covers the picture"
     area = boxes[picture]["width"] * boxes[picture]["height"]
     assert area >= 0.2 * width * height, f"the picture is small at {size}: {boxes[picture]}"
-    counter_px = page.eval_on_selector("#stage-rep",
-                                       "e => parseFloat(getComputedStyle(e).fontSize)")
+    counter_px = page.eval_on_selector(
+        "#stage-rep", "e => parseFloat(getComputedStyle(e).fontSize)"
+    )
     assert counter_px >= MIN_COUNTER_PX
 
 
