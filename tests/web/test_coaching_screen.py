@@ -174,6 +174,13 @@ def _start(page: Page, url: str, camera: bool) -> None:
         page.check("#camera-toggle")
     page.click("#start-button")
     page.wait_for_selector("#pain-panel:not(.hidden)")
+    size = page.viewport_size
+    assert size is not None
+    for score in ("0", "10"):  # every pain button on screen, none under the safety bar
+        button = _box(page, f".pain-scale button[data-score='{score}']")
+        assert _inside(button, size["width"], size["height"]), f"pain {score} is off screen"
+        for safety in SAFETY:
+            assert not _overlap(button, _box(page, safety))
     page.keyboard.press("3")
     page.wait_for_selector("#session-stage:not(.hidden)")
 

@@ -74,7 +74,7 @@ function render(data) {
   show("pain-panel", painStep);
   show("session-stage", !painStep && !done);
   show("session-done", done);
-  const coaching = !painStep && !done;
+  const coaching = !done; // the pain question too: its buttons must be on screen, not below
   if (coaching && !document.body.classList.contains("coaching")) window.scrollTo(0, 0);
   document.body.classList.toggle("coaching", coaching);
   if (painStep) {
