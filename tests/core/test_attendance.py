@@ -12,7 +12,7 @@ from backcoach.core.catalog import load_catalog
 from backcoach.core.plan import load_progression_rules, plan_for_day
 from backcoach.core.records import History
 from backcoach.core.safety import SafetyDecision
-from backcoach.core.session import GuidedSession, SessionState, SetCompleted
+from backcoach.core.session import GuidedSession, Pacing, SessionState, SetCompleted
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 OK = SafetyDecision(True, "ok", "You can start a session.")
@@ -22,7 +22,7 @@ SEEN_KINDS = ("beat", "next", "pause", "resume")
 
 
 def _started() -> AttendedSession:
-    guided = GuidedSession(PLAN, T0, OK)
+    guided = GuidedSession(PLAN, T0, OK, pacing=Pacing(get_ready_s=5.0, switch_side_s=5.0))
     guided.record_pain_before(2, T0)
     return AttendedSession(guided, T0, TIMEOUT)
 
@@ -39,7 +39,7 @@ def test_a_page_left_for_75_s_credits_nothing_while_away() -> None:
     view = session.guided.current(T0 + timedelta(seconds=78))
     # Paused 3 s after the start: the get-ready countdown kept what was left at that moment.
     assert view.seconds_left is not None
-    assert abs(view.seconds_left - (session.guided.pacing.get_ready_s - 3)) < 0.01
+    assert abs(view.seconds_left - (5.0 - 3)) < 0.01
 
 
 def test_a_hidden_page_pauses_at_once_and_resume_continues() -> None:

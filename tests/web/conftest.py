@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -48,9 +49,46 @@ def server(settings: WebSettings) -> Iterator[BackgroundServer]:
 
 
 @pytest.fixture
+def real_time_server(settings: WebSettings) -> Iterator[BackgroundServer]:
+    """Session time at the wall clock's pace, for camera sessions fed frames as fast as the
+    server answers: a camera hold past its timer moves on by itself after a grace period, which
+    at the fast pace would pass before the frames arrive."""
+    with BackgroundServer(replace(settings, time_scale=1.0)) as running:
+        yield running
+
+
+@pytest.fixture
 def client(server: BackgroundServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=10) as http:
         yield http
+
+
+@pytest.fixture(scope="session")
+def fake_camera_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Y4M file (Chromium's fake camera input) from Sports2D's real demo video, at 640x360."""
+    import cv2
+    import Sports2D
+
+    path = tmp_path_factory.mktemp("camera") / "camera.y4m"
+    source = Path(Sports2D.__file__).parent / "Demo" / "demo.mp4"
+    capture = cv2.VideoCapture(str(source))
+    fps, seconds = 15, 4.0
+    step = max(1, round(capture.get(cv2.CAP_PROP_FPS) / fps))
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W640 H360 F{fps}:1 Ip A1:1 C420jpeg\n".encode())
+        index = written = 0
+        while written < seconds * fps:
+            ok, image = capture.read()
+            if not ok:
+                break
+            if index % step == 0:
+                frame = cv2.resize(image, (640, 360), interpolation=cv2.INTER_AREA)
+                out.write(b"FRAME\n" + cv2.cvtColor(frame, cv2.COLOR_BGR2YUV_I420).tobytes())
+                written += 1
+            index += 1
+    capture.release()
+    assert written > 10
+    return path
 
 
 @pytest.fixture

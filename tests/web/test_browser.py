@@ -128,8 +128,7 @@ def test_a_guided_session_then_a_sharp_pain_stop_from_the_keyboard(
     page.wait_for_url("**/today")
     page.screenshot(path=shots / "today.png", full_page=True)
     page.goto(server.url + "/exercises/hip-flexor-stretch")
-    page.wait_for_function("document.getElementById('demo-canvas').width === 640")
-    page.wait_for_timeout(300)
+    page.wait_for_selector("#demo-box[data-kind]")
     page.screenshot(path=shots / "exercise.png", full_page=True)
 
     page.goto(server.url + "/session")
@@ -169,36 +168,11 @@ def test_a_guided_session_then_a_sharp_pain_stop_from_the_keyboard(
     phone.screenshot(path=shots / "today_phone.png")
 
 
-def _fake_video(path: Path, seconds: float = 4.0) -> Path:
-    """A Y4M file (Chromium's fake camera input) from the real demo video, at 640x360."""
-    import cv2
-    import Sports2D
-
-    source = Path(Sports2D.__file__).parent / "Demo" / "demo.mp4"
-    capture = cv2.VideoCapture(str(source))
-    fps = 15
-    step = max(1, round(capture.get(cv2.CAP_PROP_FPS) / fps))
-    with path.open("wb") as out:
-        out.write(f"YUV4MPEG2 W640 H360 F{fps}:1 Ip A1:1 C420jpeg\n".encode())
-        index = written = 0
-        while written < seconds * fps:
-            ok, image = capture.read()
-            if not ok:
-                break
-            if index % step == 0:
-                frame = cv2.resize(image, (640, 360), interpolation=cv2.INTER_AREA)
-                out.write(b"FRAME\n" + cv2.cvtColor(frame, cv2.COLOR_BGR2YUV_I420).tobytes())
-                written += 1
-            index += 1
-    capture.release()
-    assert written > 10
-    return path
-
-
 def test_live_coaching_with_a_fake_camera(
-    playwright: Playwright, settings: WebSettings, tmp_path: Path, shots: Path, screen: Screen
+    playwright: Playwright, settings: WebSettings, fake_camera_file: Path, shots: Path,
+    screen: Screen,
 ) -> None:
-    video = _fake_video(tmp_path / "camera.y4m")
+    video = fake_camera_file
     args = [*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
             f"--use-file-for-fake-video-capture={video}"]  # fmt: skip
     camera_browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -125,9 +126,8 @@ def test_wrong_types_and_unknown_actions_are_refused(onboarded: httpx.Client) ->
 
 def test_unknown_exercise_and_session_are_404(onboarded: httpx.Client) -> None:
     assert onboarded.get("/exercises/handstand").status_code == 404
-    response = onboarded.get("/api/exercises/handstand/demo")
+    response = onboarded.get("/exercises/handstand", headers={"Accept": "application/json"})
     assert response.status_code == 404
-    assert "known exercises" in response.json()["error"]
     assert onboarded.get("/api/sessions/999").status_code == 404
     assert onboarded.get("/api/sessions/abc").status_code == 404
 
@@ -155,13 +155,39 @@ def test_foreign_hosts_and_cross_site_posts_are_refused(
     assert client.get("/").headers["location"] == "/today"  # nothing was deleted
 
 
-def test_demo_frames_come_from_the_body_model(client: httpx.Client) -> None:
-    demo = client.get("/api/exercises/knee-to-chest/demo").json()
-    assert len(demo["landmark_names"]) == 33
-    frames = [f for f in demo["frames"] if f is not None]
-    assert len(frames) > 50
-    knee_y = [f[demo["landmark_names"].index("left_knee")][1] for f in frames]
-    assert max(knee_y) - min(knee_y) > 0.1  # the knees really move
+def test_exercise_pages_offer_only_the_demonstration_files_that_exist(
+    client: httpx.Client,
+) -> None:
+    from backcoach.core.catalog import load_catalog
+    from backcoach.web.demos import demo_assets
+
+    for exercise in load_catalog():
+        page = client.get(f"/exercises/{exercise.id}").text
+        assert "demo-canvas" not in page and "demo.js" not in page  # no stick figure
+        assert exercise.camera_placement in page
+        assets = demo_assets(exercise)
+        for url in [v[0] for v in assets.videos] + [assets.still, assets.placement]:
+            if url is not None:
+                assert client.get(url).status_code == 200, url
+        if not assets.videos and assets.still is None:
+            assert "follow the steps below" in page
+
+
+def test_demo_assets_list_the_files_present(tmp_path: Path) -> None:
+    from backcoach.core.catalog import load_catalog
+    from backcoach.web.demos import demo_assets
+
+    knee = load_catalog().get("knee-to-chest")
+    assert demo_assets(knee, tmp_path).to_dict() == {
+        "exercise_id": "knee-to-chest", "videos": [], "still": None, "placement": None,
+    }  # fmt: skip
+    (tmp_path / "knee-to-chest.mp4").write_bytes(b"x")
+    (tmp_path / "knee-to-chest.webm").write_bytes(b"x")
+    (tmp_path / "knee-to-chest-placement.png").write_bytes(b"x")
+    (tmp_path / "knee-to-chest.png").write_bytes(b"")  # empty: not offered
+    assets = demo_assets(knee, tmp_path)
+    assert [kind for _, kind in assets.videos] == ["video/webm", "video/mp4"]
+    assert (assets.still, assets.placement) == (None, "/static/demos/knee-to-chest-placement.png")
 
 
 def test_export_and_delete_all_data(onboarded: httpx.Client) -> None:

@@ -119,6 +119,13 @@ def test_the_camera_socket_cannot_attach_to_a_session_after_a_red_flag(
 
 
 def test_camera_reps_after_a_red_flag_are_not_added_and_close_the_socket(
+    real_time_server: BackgroundServer, screen: Screen
+) -> None:
+    with httpx.Client(base_url=real_time_server.url, timeout=10) as client:
+        _camera_reps_after_a_red_flag(client, real_time_server, screen)
+
+
+def _camera_reps_after_a_red_flag(
     client: httpx.Client, server: BackgroundServer, screen: Screen
 ) -> None:
     screen(client)

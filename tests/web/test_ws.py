@@ -78,7 +78,14 @@ def test_landmark_frames_are_analysed_and_counted(server: BackgroundServer) -> N
     assert results[0]["landmarks"] is not None
 
 
-def test_camera_reps_fill_the_session_log(
+def test_camera_reps_fill_the_session_log(real_time_server: BackgroundServer,
+                                          screen: Screen) -> None:
+    server = real_time_server
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        _camera_reps_fill_the_session_log(client, server, screen)
+
+
+def _camera_reps_fill_the_session_log(
     client: httpx.Client, server: BackgroundServer, screen: Screen
 ) -> None:
     screen(client)

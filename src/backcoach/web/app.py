@@ -32,6 +32,7 @@ from backcoach.web.guard import LocalOnlyMiddleware
 from backcoach.web.pairing import PairingMiddleware
 from backcoach.web.render import STATIC_DIR, make_templates
 from backcoach.web.routes import (
+    coaching,
     exercises,
     history,
     journal_entries,
@@ -81,8 +82,8 @@ def _default_analyser_factory() -> Callable[[Exercise], Any]:
 def _routes() -> list[BaseRoute]:
     routes: list[BaseRoute] = []
     for module in (
-        today, onboarding, exercises, session, history, reports, psfs, settings_page, lan_page,
-        learn, journal_entries,
+        today, onboarding, exercises, session, coaching, history, reports, psfs, settings_page,
+        lan_page, learn, journal_entries,
     ):
         routes += module.ROUTES
     routes.append(WebSocketRoute("/ws/coach", coach_socket))

@@ -85,6 +85,10 @@ def view_dict(view: StepView) -> dict[str, Any]:
         "seconds_left": None if view.seconds_left is None else round(view.seconds_left, 2),
         "phase_s": view.phase_s,
         "outcome": view.outcome.value,
+        "position": view.position,
+        "session_left_s": view.session_left_s,
+        "overdue_hint": view.overdue_hint,
+        "grace_left_s": None if view.grace_left_s is None else round(view.grace_left_s, 1),
     }
 
 

@@ -21,10 +21,12 @@ from starlette.routing import Route
 from backcoach.core.records import SharpPainEvent
 from backcoach.core.safety import SHARP_PAIN_MESSAGE
 from backcoach.core.session import SessionError
+from backcoach.web.demos import demo_assets
 from backcoach.web.errors import InputError
 from backcoach.web.gate import blocked_payload
 from backcoach.web.inputs import int_field, read_form, read_json_object
 from backcoach.web.render import render
+from backcoach.web.routes.coaching import NOTE_PRESETS, preferences_for
 from backcoach.web.sessions import LiveSession, SessionHub
 from backcoach.web.state import AppState, app_state, current_profile
 
@@ -45,11 +47,18 @@ async def session_page(request: Request) -> Response:
     profile = current_profile(request)
     decision = state.decision(profile)
     live = state.hub().open_for(profile)
+    media = {
+        e.id: {"name": e.name, "demo": demo_assets(e).to_dict(),
+               "placement_text": e.camera_placement}
+        for e in state.catalog
+    }
+    prefs = preferences_for(state.the_journal().get_settings(profile))
     return render(
         request, "session.html", "Guided session", page="session",
         decision=decision, plan=state.plan(profile), resume_id=live.id if live else None,
         time_scale=state.clock.scale, images=state.pose_factory is not None,
         sharp_pain_message=SHARP_PAIN_MESSAGE,
+        media=media, prefs=prefs, note_presets=NOTE_PRESETS,
     )  # fmt: skip
 
 

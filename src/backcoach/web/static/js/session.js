@@ -8,15 +8,12 @@
 // and X or ! SHARP PAIN are handled in safety.js and arrive here as events.
 import { ApiError, getJSON, postJSON } from "./api.js";
 import { LiveCamera } from "./camera.js";
-import { flush, remember } from "./pending.js";
-import { showLocalAdvice } from "./safety.js";
+import { showSummary, wireNotes } from "./done.js";
+import { Stage } from "./overlay.js";
+import { Sound, tonesBetween } from "./sound.js";
 
 const $ = (id) => document.getElementById(id);
 const app = $("session-app");
-const PHASES = {
-  get_ready: "Get ready", hold: "Hold", rest: "Rest", switch_side: "Switch sides",
-  paused: "Paused", pain_before: "Pain before", pain_after: "Pain after", done: "Done",
-};
 const OUTCOMES = {
   completed: "Session complete. Well done!",
   stopped: "Session stopped. What you did is saved.",
@@ -28,15 +25,30 @@ let poller = null;
 let camera = null;
 let lastCue = 0;
 let busy = false;
-let failures = 0; // polls in a row the server did not answer
-let offlineEnded = false; // STOP or SHARP PAIN pressed while the server was away
+let lastView = null;
+let holding = false; // the camera sees the hold position right now
+const media = app ? JSON.parse($("exercise-media").textContent) : {};
+const sound = new Sound({ voice: app?.dataset.voice === "on", tones: app?.dataset.sounds === "on" });
+const stage = new Stage({ media });
+if (app) window.backcoachSound = sound; // the browser tests read which tones were played
 
 function show(id, visible) { $(id)?.classList.toggle("hidden", !visible); }
 
 function speak(text) {
-  if (!$("speak-toggle")?.checked || !("speechSynthesis" in window)) return;
-  window.speechSynthesis.cancel();
-  window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+  sound.speak(text);
+}
+
+function showVoice() {
+  const button = $("mute-button");
+  button.setAttribute("aria-pressed", String(!sound.voice));
+  button.textContent = sound.voice ? "Voice on" : "Voice off";
+  button.setAttribute("aria-label", sound.voice ? "Voice on: press to mute (M)" : "Voice muted: press to speak again (M)");
+  if ($("speak-toggle")) $("speak-toggle").checked = sound.voice;
+}
+
+function setVoice(on) {
+  sound.setVoice(on).catch(showError);
+  showVoice();
 }
 
 function showError(error) {
@@ -59,11 +71,16 @@ function render(data) {
   }
   const painStep = view.state === "pain_before" || view.state === "pain_after";
   const done = view.state === "done";
-  show("away-notice", Boolean(data.away) && view.paused && !done);
+  for (const tone of tonesBetween(lastView, view)) sound.tone(tone);
+  lastView = view;
+  window.backcoachView = view; // the browser tests step through the states with it
   show("session-start", false);
   show("pain-panel", painStep);
   show("session-stage", !painStep && !done);
   show("session-done", done);
+  const coaching = !done; // the pain question too: its buttons must be on screen, not below
+  if (coaching && !document.body.classList.contains("coaching")) window.scrollTo(0, 0);
+  document.body.classList.toggle("coaching", coaching);
   if (painStep) {
     $("pain-prompt").textContent = view.prompt;
   } else if (!done) {
@@ -74,27 +91,8 @@ function render(data) {
 }
 
 function renderStage(view) {
-  $("stage-position").textContent = `Exercise ${view.exercise_index + 1} of ${view.exercise_count}`;
-  $("stage-exercise").textContent = view.exercise_name ?? "";
-  let phase = view.paused ? "Paused" : (PHASES[view.state] ?? view.prompt);
-  if (session.camera && view.state === "hold" && view.seconds_left === 0) {
-    phase = "Hold, then come back: the camera counts it";
-  }
-  $("stage-phase").textContent = phase;
-  const left = view.seconds_left;
-  $("stage-timer").textContent = left === null ? "–" : String(Math.ceil(left));
-  const side = view.side ? ` · ${view.side} side` : "";
-  $("stage-reps").textContent = `Repetition ${view.rep} of ${view.reps}${side}`;
+  stage.render(view, { holding });
   $("pause-button").firstChild.textContent = view.paused ? "Resume " : "Pause ";
-  const steps = $("stage-steps");
-  if (steps.dataset.exercise !== view.exercise_id) {
-    steps.dataset.exercise = view.exercise_id ?? "";
-    steps.replaceChildren(...view.steps.map((text) => {
-      const li = document.createElement("li");
-      li.textContent = text;
-      return li;
-    }));
-  }
 }
 
 function renderDone(data) {
@@ -132,8 +130,8 @@ function renderDone(data) {
     link.textContent = "A professional has checked me";
     box.append(link);
   }
-  const reps = data.sets.reduce((sum, s) => sum + s.reps, 0);
-  $("done-summary").textContent = `Sets saved: ${data.sets.length}, repetitions: ${reps}.`;
+  const names = Object.fromEntries(Object.entries(media).map(([id, m]) => [id, m.name]));
+  showSummary($("done-summary"), data.id, names).catch(showError);
 }
 
 async function act(action, extra = {}) {
@@ -243,7 +241,14 @@ function reportHidden() {
 
 function startCamera() {
   const panel = $("camera-panel");
-  show("camera-panel", true);
+  const video = $("camera-video");
+  stage.useCamera(true);
+  if (lastView) stage.render(lastView, { holding });
+  video.addEventListener("loadedmetadata", () => {
+    if (video.videoWidth && video.videoHeight) {
+      panel.style.setProperty("--ar", String(video.videoWidth / video.videoHeight));
+    }
+  });
   camera = new LiveCamera({
     video: $("camera-video"),
     overlay: $("camera-overlay"),
@@ -253,10 +258,12 @@ function startCamera() {
       panel.dataset.results = String(camera.stats.results);
       panel.dataset.events = String(camera.stats.events);
       panel.dataset.poses = String(camera.stats.posesFound);
-      $("camera-reps").textContent = String(message.session_reps ?? message.reps);
-      $("camera-hold").textContent = message.holding ? `· holding ${message.hold_s.toFixed(1)} s` : "";
+      // A hold is shown only while the camera sees one (never "holding 0 s" at rest).
+      holding = Boolean(message.holding) && message.hold_s >= 0.5;
       if (message.cue) $("camera-status").textContent = message.cue;
+      else if (holding) $("camera-status").textContent = `Holding for ${Math.floor(message.hold_s)} s`;
       else if (message.landmarks) $("camera-status").textContent = "I can see you.";
+      else $("camera-status").textContent = "I cannot see you: move into the picture.";
     },
     onClose: (event) => {
       if (event.code !== 1000) {
@@ -270,6 +277,7 @@ function startCamera() {
 }
 
 async function begin(resumeId) {
+  sound.unlock(); // inside the click: browsers allow sound to start only from a gesture
   try {
     const useCamera = Boolean($("camera-toggle")?.checked);
     const data = resumeId
@@ -308,6 +316,13 @@ if (app) {
   window.addEventListener("pagehide", reportHidden);
   $("skip-button").addEventListener("click", () => act("skip_exercise"));
   $("pause-button").addEventListener("click", () => act(session?.view.paused ? "resume" : "pause"));
+  $("mute-button").addEventListener("click", () => setVoice(!sound.voice));
+  $("speak-toggle")?.addEventListener("change", (event) => setVoice(event.target.checked));
+  $("tones-toggle")?.addEventListener("change", (event) => {
+    sound.setTones(event.target.checked).catch(showError);
+  });
+  wireNotes($("done-notes"), $("notes-status"));
+  showVoice();
   for (const button of document.querySelectorAll(".pain-scale button")) {
     button.addEventListener("click", () => {
       const action = session.view.state === "pain_before" ? "pain_before" : "pain_after";
@@ -334,6 +349,9 @@ if (app) {
     if ((state === "pain_before" || state === "pain_after") && /^[0-9]$/.test(event.key)) {
       event.preventDefault();
       act(state, { score: Number(event.key) });
+    } else if (key === "m") {
+      event.preventDefault();
+      setVoice(!sound.voice);
     } else if (key === "n") {
       event.preventDefault();
       act("next");
