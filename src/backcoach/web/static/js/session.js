@@ -9,6 +9,8 @@
 import { ApiError, getJSON, postJSON } from "./api.js";
 import { LiveCamera } from "./camera.js";
 import { showSummary, wireNotes } from "./done.js";
+import { flush, remember } from "./pending.js";
+import { showLocalAdvice } from "./safety.js";
 import { Stage } from "./overlay.js";
 import { Sound, tonesBetween } from "./sound.js";
 
@@ -25,6 +27,8 @@ let poller = null;
 let camera = null;
 let lastCue = 0;
 let busy = false;
+let failures = 0; // polls in a row the server did not answer
+let offlineEnded = false; // STOP or SHARP PAIN pressed while the server was away
 let lastView = null;
 let holding = false; // the camera sees the hold position right now
 const media = app ? JSON.parse($("exercise-media").textContent) : {};
@@ -71,6 +75,7 @@ function render(data) {
   }
   const painStep = view.state === "pain_before" || view.state === "pain_after";
   const done = view.state === "done";
+  show("away-notice", Boolean(data.away) && view.paused && !done);
   for (const tone of tonesBetween(lastView, view)) sound.tone(tone);
   lastView = view;
   window.backcoachView = view; // the browser tests step through the states with it
