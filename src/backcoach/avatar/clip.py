@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
 from backcoach.avatar import assets
 from backcoach.avatar.assets import Array
 from backcoach.avatar.body import Look, ShapedBody, shaped_body
+from backcoach.avatar.degrade import Degrader, Webcam
 from backcoach.avatar.render import Renderer
 from backcoach.avatar.scene import (
     MAT_TOP_M,
@@ -92,3 +95,28 @@ def render_frames(
     finally:
         if own:
             renderer.release()
+
+
+def write_video(
+    seq: SyntheticSequence,
+    staging: Staging,
+    path: Path,
+    webcam: Webcam | None = None,
+    seed: int = 0,
+) -> int:
+    """Render ``seq`` to a video file (MP4 by its suffix; WebM works too); returns the frame
+    count. ``webcam`` degrades every frame as a cheap camera would."""
+    camera = staging.camera or seq.camera
+    fourcc = cv2.VideoWriter_fourcc(*("VP80" if path.suffix == ".webm" else "mp4v"))
+    writer = cv2.VideoWriter(str(path), fourcc, seq.fps, (camera.width, camera.height))
+    if not writer.isOpened():
+        raise OSError(f"{path}: cannot open a video writer")
+    degrade = Degrader(webcam or Webcam(), seed)
+    count = 0
+    try:
+        for frame in render_frames(seq, staging):
+            writer.write(np.ascontiguousarray(degrade(frame)[:, :, ::-1]))
+            count += 1
+    finally:
+        writer.release()
+    return count

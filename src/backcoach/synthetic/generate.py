@@ -80,6 +80,7 @@ class SequenceSpec:
     height: int = 720
     fidgets_per_min: float = 2.0
     time_jitter: float = 0.0  # frame timing irregularity, as a fraction of the frame interval
+    start: str | None = None  # the starting posture (poses.START_POSTURES; None: the first)
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,9 @@ def _plan_attempt(
 ) -> _Plan:
     kin = exercise.kinematics
     target = target_pose(exercise.id, rest, attempt.side, attempt.faults, rng, kin.limits, body)
+    if attempt.amplitude < 1.0:  # a gentler repetition: part of the way to the full position
+        target = replace(pose_between(exercise.id, rest, target, attempt.amplitude),
+                         stance=target.stance)  # fmt: skip
     w, signal = _curve(exercise.id, rest, target, body)
     if attempt.kind == "partial":
         peak_value = signal[0] + attempt.reach * (kin.target.min_deg - signal[0])
@@ -322,7 +326,7 @@ def generate(spec: SequenceSpec, seed: int, exercise: Exercise | None = None) ->
     _check_spec(spec, exercise)
     rng = np.random.default_rng(seed)
     body = spec.body
-    rest = rest_pose(exercise.id, rng, spec.heading_deg, body)
+    rest = rest_pose(exercise.id, rng, spec.heading_deg, body, spec.start)
     plans = [_plan_attempt(exercise, a, rest, body, rng) for a in spec.attempts]
     phases = schedule(tuple(p.attempt for p in plans), spec.lead_in_s)
     fidgets = _plan_fidgets(exercise.id, phases, plans, spec.lead_in_s, spec.fidgets_per_min, rng)

@@ -39,6 +39,7 @@ class Attempt:
     reach: float = 1.0
     faults: tuple[str, ...] = ()
     profile: Profile = "min_jerk"  # the shape of the ramps in time
+    amplitude: float = 1.0  # a repetition's range: the fraction of the way to the full position
 
 
 @dataclass(frozen=True)
