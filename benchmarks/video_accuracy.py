@@ -24,9 +24,9 @@ four rooms and their lighting, webcam degradation (blur, noise, JPEG, shake, dim
 resolution) and frame sizes 640x360 to 1280x720. Non-exercise clips (resting with fidgets,
 every posture) must give 0 repetitions.
 
-Truth: every planned repetition (a movement to the person's own position, held for at least the
-catalog's minimum plus a second) counts, whatever its amplitude; partial attempts (at most 60 %
-of the way to the target) do not. Hold truth is the time in the position (as in
+Truth: the synthetic ground truth (``synthetic.truth``): a repetition reaches the catalog's target
+range (a gentle one only just: 6 degrees inside) and stays in it for the minimum hold; partial
+attempts (30-50 % of the way to the target) do not count. Hold truth is the time in the position (as in
 ``motion_accuracy.py``). Clips are split by seed: seed % 3 == 0 is the tuning set (thresholds may
 be tuned on it), the rest is held out; the figures to report are the held-out ones.
 """
@@ -69,7 +69,7 @@ CACHE = ROOT / "out" / "video_accuracy"
 RENDER_VERSION = 1  # bump when the renderer changes what a clip looks like
 TARGETS = {"exact": 0.95, "off_by_one": 0.99, "side": 0.98, "hold_err_s": 0.7, "non_exercise": 0}
 
-AMPLITUDES = {"gentle": 0.72, "medium": 0.85, "full": 1.0}
+AMPLITUDES = {"gentle": 0.0, "medium": 0.5, "full": 1.0}
 YAWS = (0.0, -40.0, 25.0, -20.0, 40.0, -30.0)
 HEIGHTS = {  # lens heights above the floor, metres: floor, low, chair, table
     "knee-to-chest": (0.12, 0.35, 0.6, 0.95),
@@ -140,11 +140,11 @@ def _attempts(exercise_id: str, k: int, amplitude: float, rng: np.random.Generat
         slow = k % 4 == 1
         attempts.append(Attempt(
             kind="rep" if kind == "rep" else "partial",
-            hold_s=float(rng.uniform(min_hold + 1.0, min_hold + 5.0)) if kind == "rep"
+            hold_s=float(rng.uniform(min_hold + 1.0, min_hold + 3.5)) if kind == "rep"
             else float(rng.uniform(0.3, 1.0)),
             up_s=float(rng.uniform(2.5, 4.0) if slow else rng.uniform(1.5, 2.5)),
             down_s=float(rng.uniform(2.5, 4.0) if slow else rng.uniform(1.5, 2.5)),
-            rest_s=float(rng.uniform(1.5, 4.0)),
+            rest_s=float(rng.uniform(1.5, 3.0)),
             side=side,
             reach=float(rng.uniform(0.3, 0.5)) if kind == "partial" else 1.0,
             amplitude=amplitude if kind == "rep" else 1.0,
@@ -162,7 +162,7 @@ def _sides(exercise_id: str, k: int) -> tuple[tuple[Side, ...], str]:
     return (first, first, other), f"{first}, {first}, then {other}"
 
 
-def clip_plans(per_exercise: int = 14, seed: int = 2026, non_exercise: int = 6) -> list[ClipPlan]:
+def clip_plans(per_exercise: int = 12, seed: int = 2026, non_exercise: int = 6) -> list[ClipPlan]:
     """The benchmark's clips, deterministic for a seed: ``per_exercise`` clips of each exercise
     (variations cycled so each value is covered) and ``non_exercise`` clips of resting."""
     plans = []
@@ -195,7 +195,7 @@ def _plan(exercise_id: str, k: int, clip_seed: int, *, exercise_clip: bool) -> C
     spec = SequenceSpec(
         exercise_id=exercise_id,
         attempts=attempts,
-        lead_in_s=float(rng.uniform(2.0, 3.0)),
+        lead_in_s=float(rng.uniform(1.5, 2.5)),
         body=BodyShape(height_m=look.height_m),
         camera=CameraSpec(side="left" if k % 2 == 0 else "right", yaw_deg=yaw, height_m=height,
                           fill=float(rng.uniform(0.6, 0.8)), fov_deg=float(rng.uniform(55, 70))),
@@ -207,7 +207,7 @@ def _plan(exercise_id: str, k: int, clip_seed: int, *, exercise_clip: bool) -> C
         start=start,
     )  # fmt: skip
     if not exercise_clip:
-        spec = replace(spec, lead_in_s=float(rng.uniform(14.0, 18.0)))
+        spec = replace(spec, lead_in_s=float(rng.uniform(12.0, 16.0)))
     labels = {
         "start": start, "amplitude": amp_name if exercise_clip else "-",
         "speed": "slow" if k % 4 == 1 else "normal", "partial": "yes" if k % 2 == 0 else "no",
@@ -225,10 +225,8 @@ def _plan(exercise_id: str, k: int, clip_seed: int, *, exercise_clip: bool) -> C
 
 def _truth(plan: ClipPlan) -> dict[str, Any]:
     seq = generate(plan.spec, seed=plan.seed)
-    reps = [
-        {"start": a.start, "end": a.end, "side": a.side, "in_position_s": a.in_position_s}
-        for a in seq.truth.attempts if a.kind == "rep"
-    ]  # fmt: skip
+    reps = [{"start": r.start, "end": r.end, "side": r.side, "in_position_s": r.in_position_s}
+            for r in seq.truth.reps]  # fmt: skip
     return {"reps": reps, "duration_s": seq.duration_s}
 
 
@@ -333,7 +331,7 @@ def _print_table(title: str, rows: dict[str, Tally]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--per-exercise", type=int, default=14)
+    parser.add_argument("--per-exercise", type=int, default=12)
     parser.add_argument("--non-exercise", type=int, default=6)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--split", choices=("held-out", "tuning", "all"), default="held-out")

@@ -57,6 +57,7 @@ from backcoach.synthetic.truth import (
 )
 
 _MAX_RAMP_S = 9.0  # slower than this is not a plausible single movement
+_GENTLE_MARGIN_DEG = 6.0  # a gentle repetition's peak, above the target range's lower bound
 
 
 @dataclass(frozen=True)
@@ -144,10 +145,16 @@ def _plan_attempt(
 ) -> _Plan:
     kin = exercise.kinematics
     target = target_pose(exercise.id, rest, attempt.side, attempt.faults, rng, kin.limits, body)
-    if attempt.amplitude < 1.0:  # a gentler repetition: part of the way to the full position
-        target = replace(pose_between(exercise.id, rest, target, attempt.amplitude),
-                         stance=target.stance)  # fmt: skip
     w, signal = _curve(exercise.id, rest, target, body)
+    if attempt.kind != "partial" and attempt.amplitude < 1.0:
+        # A gentler repetition: the peak lands just inside the target range (amplitude 0) or
+        # part of the way from there to the full position.
+        floor = kin.target.min_deg + _GENTLE_MARGIN_DEG
+        if signal[-1] > floor:
+            peak = floor + attempt.amplitude * (signal[-1] - floor)
+            target = replace(pose_between(exercise.id, rest, target, _w_at(w, signal, peak)),
+                             stance=target.stance)  # fmt: skip
+            w, signal = _curve(exercise.id, rest, target, body)
     if attempt.kind == "partial":
         peak_value = signal[0] + attempt.reach * (kin.target.min_deg - signal[0])
         return _Plan(attempt, target, min(_w_at(w, signal, peak_value), 0.98))
