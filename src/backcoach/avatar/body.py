@@ -1,4 +1,4 @@
-"""One person's body: MakeHuman's mesh shaped by sex, weight and height, coloured by skin and clothes.
+"""One person's body: MakeHuman's mesh shaped by sex, weight and height, skin and clothes.
 
 Clothing is colour only (no cloth simulation): each vertex takes the colour of the garment over the
 bone that moves it most, so a shirt, trousers and socks follow the body exactly.
@@ -138,8 +138,9 @@ def _colours(look: Look, vertices: Array, anchors: dict[str, Array]) -> NDArray[
     names = assets.rig().names
     owner = assets.rig().weights.argmax(axis=1)
     colours = np.tile(np.asarray(look.skin), (len(vertices), 1))
+    sleeves = ["lowerarm_l", "lowerarm_r"] if look.long_sleeves else []
     shirt = ["spine_01", "spine_02", "spine_03", "clavicle_l", "clavicle_r", "upperarm_l",
-             "upperarm_r"] + (["lowerarm_l", "lowerarm_r"] if look.long_sleeves else [])  # fmt: skip
+             "upperarm_r", *sleeves]  # fmt: skip
     garments = {
         look.shirt: shirt,
         look.trousers: ["pelvis", "thigh_l", "thigh_r", "calf_l", "calf_r"],
@@ -150,8 +151,9 @@ def _colours(look: Look, vertices: Array, anchors: dict[str, Array]) -> NDArray[
     ear_y = (anchors["left_ear"][1] + anchors["right_ear"][1]) / 2
     ear_z = (anchors["left_ear"][2] + anchors["right_ear"][2]) / 2
     head = _dominant("head")
-    hair = head & ((vertices[:, 1] > ear_y + 0.06) | ((vertices[:, 2] < ear_z - 0.01)
-                                                     & (vertices[:, 1] > ear_y - 0.05)))  # fmt: skip
+    above = vertices[:, 1] > ear_y + 0.06
+    behind = (vertices[:, 2] < ear_z - 0.01) & (vertices[:, 1] > ear_y - 0.05)
+    hair = head & (above | behind)
     colours[hair] = look.hair
     eyes = assets.base_mesh().eye_vertices
     colours[eyes] = (0.9, 0.9, 0.88)

@@ -39,8 +39,8 @@ class Degrader:
         out = image
         h, w = image.shape[:2]
         if cam.downscale < 1.0:
-            small = cv2.resize(out, (max(1, int(w * cam.downscale)), max(1, int(h * cam.downscale))),
-                               interpolation=cv2.INTER_AREA)  # fmt: skip
+            size = (max(1, int(w * cam.downscale)), max(1, int(h * cam.downscale)))
+            small = cv2.resize(out, size, interpolation=cv2.INTER_AREA)
             out = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
         if cam.shake_px > 0:
             self._shake = 0.85 * self._shake + self._rng.normal(0, cam.shake_px * 0.5, 2)

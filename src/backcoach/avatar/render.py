@@ -154,7 +154,8 @@ class Renderer:
     def _vaos(self, positions: NDArray[np.float32], normals: NDArray[np.float32],
               colours: NDArray[np.float32], count: int) -> list[Any]:  # fmt: skip
         ctx = self._ctx
-        p, n, c = (ctx.buffer(a.astype(np.float32).tobytes()) for a in (positions, normals, colours))
+        p, n, c = (ctx.buffer(np.asarray(a, np.float32).tobytes())
+                   for a in (positions, normals, colours))  # fmt: skip
         vao = ctx.vertex_array(self._program, [(p, "3f", "in_position"), (n, "3f", "in_normal"),
                                                (c, "3f", "in_colour")])  # fmt: skip
         depth = ctx.vertex_array(self._depth_program, [(p, "3f", "in_position")])
@@ -167,8 +168,8 @@ class Renderer:
         n = ctx.buffer(reserve=count * 12)
         c = ctx.buffer(np.asarray(colours, dtype=np.float32).tobytes())
         index = ctx.buffer(np.asarray(triangles, dtype=np.int32).tobytes())
-        vao = ctx.vertex_array(self._program, [(p, "3f", "in_position"), (n, "3f", "in_normal"),
-                                               (c, "3f", "in_colour")], index_buffer=index)  # fmt: skip
+        attributes = [(p, "3f", "in_position"), (n, "3f", "in_normal"), (c, "3f", "in_colour")]
+        vao = ctx.vertex_array(self._program, attributes, index_buffer=index)
         depth = ctx.vertex_array(self._depth_program, [(p, "3f", "in_position")],
                                  index_buffer=index)  # fmt: skip
         self._body = (vao, depth, p, n, count)

@@ -37,8 +37,8 @@ class Room:
 ROOMS: dict[str, Room] = {
     "bright": Room(),
     "dim": Room(sun=0.45, ambient=0.22, walls=(0.70, 0.72, 0.75), light_deg=(-60.0, 35.0)),
-    "warm": Room(floor=(0.35, 0.25, 0.18), walls=(0.88, 0.78, 0.62), warmth=(1.0, 0.86, 0.70),
-                 mat=(0.55, 0.20, 0.35), light_deg=(120.0, 45.0)),
+    "warm": Room(floor=(0.35, 0.25, 0.18), walls=(0.88, 0.78, 0.62),
+                 warmth=(1.0, 0.86, 0.70), mat=(0.55, 0.20, 0.35), light_deg=(120.0, 45.0)),
     "dark_floor": Room(floor=(0.12, 0.11, 0.11), walls=(0.45, 0.45, 0.48), mat=(0.10, 0.10, 0.12),
                        sun=0.7, ambient=0.3, light_deg=(200.0, 60.0)),
 }  # fmt: skip
@@ -58,7 +58,8 @@ class Geometry:
         corners = np.array([[x, y, z] for x in (low[0], high[0]) for y in (low[1], high[1])
                             for z in (low[2], high[2])])  # fmt: skip
         quads = [(0, 1, 3, 2, (-1, 0, 0)), (4, 6, 7, 5, (1, 0, 0)), (0, 4, 5, 1, (0, -1, 0)),
-                 (2, 3, 7, 6, (0, 1, 0)), (0, 2, 6, 4, (0, 0, -1)), (1, 5, 7, 3, (0, 0, 1))]  # fmt: skip
+                 (2, 3, 7, 6, (0, 1, 0)), (0, 2, 6, 4, (0, 0, -1)),
+                 (1, 5, 7, 3, (0, 0, 1))]  # fmt: skip
         turn = _yaw(yaw_deg)
         centre = np.zeros(3) if about is None else about
         for a, b, c, d, n in quads:
@@ -118,10 +119,14 @@ def add_chair(g: Geometry, room: Room, seat: Array, facing: Array, seat_m: float
     c = np.array([seat[0], 0.0, seat[2]])
     top = float(seat[1])
     w = seat_m / 2
-    heading_deg = yaw_towards(-facing)
-    g.box(c + [-w, top - 0.04, -w], c + [w, top, w], room.chair, heading_deg, c)
+    turn = yaw_towards(-facing)
+
+    def part(low: tuple[float, float, float], high: tuple[float, float, float]) -> None:
+        g.box(c + np.array(low), c + np.array(high), room.chair, turn, c)
+
+    part((-w, top - 0.04, -w), (w, top, w))  # seat
     for sx in (-1, 1):
         for sz in (-1, 1):
-            leg = c + [sx * (w - 0.03), 0, sz * (w - 0.03)]
-            g.box(leg - [0.02, 0, 0.02], leg + [0.02, top - 0.04, 0.02], room.chair, heading_deg, c)
-    g.box(c + [w - 0.03, top, -w], c + [w + 0.01, top + 0.45, w], room.chair, heading_deg, c)
+            x, z = sx * (w - 0.03), sz * (w - 0.03)
+            part((x - 0.02, 0, z - 0.02), (x + 0.02, top - 0.04, z + 0.02))  # legs
+    part((w - 0.03, top, -w), (w + 0.01, top + 0.45, w))  # backrest

@@ -24,6 +24,7 @@ from backcoach.core.motion.registry import create_analyser
 from backcoach.core.motion.types import AnalysisSummary, EventKind, MotionEvent, PoseFrame
 from backcoach.pose.annotate import AnnotatedVideoWriter, AnnotationError, OverlayState
 from backcoach.pose.backend import PoseBackend, PoseBackendError
+from backcoach.pose.camera_check import CameraCheck, CameraChecker, placement_advice
 from backcoach.pose.landmark_file import LandmarkHeader, write_landmark_file
 from backcoach.pose.pipeline import (
     Activity,
@@ -210,7 +211,10 @@ def analyse_camera(
     settings = settings_for(exercise, keep_full=False)
     tracker = PoseTracker(backend_factory, settings)
     analyser = None
+    checker: CameraChecker | None = None
     console.print(f"Watching camera {index} for {exercise.name}; press Ctrl+C to stop.")
+    console.print(f"Checking the camera view for {CHECK_SECONDS:.0f} s: "
+                  f"{placement_advice(exercise)}")  # fmt: skip
     try:
         for t, image in camera.frames():
             if max_seconds is not None and t > max_seconds:
@@ -218,9 +222,17 @@ def analyse_camera(
             if analyser is None:
                 height, width = image.shape[:2]
                 analyser = create_analyser(exercise, aspect_ratio=width / height)
+                checker = CameraChecker(exercise, width, height)
             if not tracker.wants(t, 0.0):
                 continue
-            landmarks = tracker.analyse(downscale(image, settings.max_side_px), t)
+            small = downscale(image, settings.max_side_px)
+            landmarks = tracker.analyse(small, t)
+            if checker is not None:
+                if t < CHECK_SECONDS:
+                    checker.add(landmarks, small)
+                else:
+                    _print_check(console, checker.result())
+                    checker = None
             for event in analyser.update(PoseFrame(t, landmarks)):
                 text = _describe(event)
                 if text:
@@ -236,6 +248,16 @@ def analyse_camera(
     if analyser is None:
         raise InputError(f"camera {index}: no frame was received")
     return analyser.summary()
+
+
+CHECK_SECONDS = 3.0  # the camera check looks at the first seconds of a live analysis
+
+
+def _print_check(console: Console, check: CameraCheck) -> None:
+    if check.ok:
+        console.print("Camera check: the view is good.")
+        return
+    console.print("Camera check: " + " ".join(check.instructions()))
 
 
 def run(
