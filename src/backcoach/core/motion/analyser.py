@@ -9,9 +9,17 @@ thresholds come from the exercise's ``[kinematics]`` data; the code only knows t
 * target zone: signal at or above ``target.min_deg``; it is left only at
   ``target.min_deg - hysteresis``;
 * the signal is a running median (drops landmark glitches) then a One Euro filter;
-* a resting level measured outside the rest range (or at its top) moves both ranges by up to
-  the hysteresis (see ``_settle``): a camera angle or posture that reads high at rest cannot let
-  noise start repetitions, and one that reads low does not put the target out of reach;
+* the resting level is the person's own (see ``_settle``): measured above the rest range (a
+  hook-lying start, a forward head, a camera angle) it moves the rest range up with it, by up to
+  ``limits.rest_follow_deg`` (at least the hysteresis), so the return to rest is still seen and
+  noise cannot start repetitions; the target moves with it by the share
+  ``limits.target_follows_rest`` (0 where the position to reach does not depend on the start,
+  as the knees at the chest; 1 where it does, as the head's tip from a forward-head posture);
+  measured below the rest range it moves both ranges down by up to the hysteresis, so the
+  target is not put out of reach;
+* the target range is entered ``limits.target_tolerance_deg`` below its lower bound: pose
+  models read a held position some degrees off, and a repetition still needs a position held
+  still for ``min_hold_s``, which a partial movement that turns back does not have;
 * a repetition counts only when the signal reached the target range, stayed there for at least
   ``min_hold_s`` in total, and the position was held (see below) for ``min_hold_s``; a movement
   that turns back earlier is a partial movement;
@@ -165,7 +173,13 @@ class RepetitionAnalyser:
         half_h = min(kin.hysteresis_deg / 2.0, gap / 4.0)
         self._half_h = half_h
         self._rest_exit = self._rest_max + half_h
-        self._hold_exit = max(self._target_min - 2.0 * half_h, self._rest_exit + 1.0)
+        # Person-relative limits (data/exercises/*.toml [kinematics.limits]): how far the rest
+        # range may follow a resting level above it, and how far below the target range a
+        # position held still counts as reached (see the module docstring).
+        self._rest_follow = max(self.limits.get("rest_follow_deg", 0.0), 2.0 * half_h)
+        self._target_enter = self._target_min - self.limits.get("target_tolerance_deg", 0.0)
+        self._target_follow = min(max(self.limits.get("target_follows_rest", 0.0), 0.0), 1.0)
+        self._hold_exit = max(self._target_enter - 2.0 * half_h, self._rest_exit + 1.0)
         self._attempt_level = self._rest_max + self.limits.get("attempt_ratio", 0.5) * gap
         self._min_hold_s = kin.min_hold_s
         self._target_hold_s = target_hold_s or kin.min_hold_s
@@ -262,7 +276,8 @@ class RepetitionAnalyser:
             events.append(MotionEvent(EventKind.PERSON_FOUND, t))  # first seen: "I can see you"
             # Below the target at the start counts as resting, even a little above the rest
             # range: the person's own resting position then sets the baseline (see _settle).
-            self._phase = REST if value < self._hold_exit else UNSURE
+            start_limit = self._target_enter + self._target_follow * self._rest_follow
+            self._phase = REST if value < start_limit else UNSURE
             self._rest_t = t
             self._baseline = filtered
         else:
@@ -315,7 +330,8 @@ class RepetitionAnalyser:
                 self._home(t, value, events)
             self._rest_ts.append(t)
             self._rest_vs.append(value)
-            if value > self._rest_exit:
+            # The first moments at rest only learn the resting level, wherever it is.
+            if value > self._rest_exit and self._rest_age_s >= _BASELINE_WARMUP_S:
                 self._start_rep(t, events)
             else:
                 self._settle(t, dt, value + self._offset)
@@ -334,7 +350,8 @@ class RepetitionAnalyser:
         rep.ts.append(t)
         rep.vs.append(value)
         phase = self._phase
-        if value >= self._target_min:
+        toward = self._toward_target(value)
+        if toward >= self._target_enter:
             if phase != HOLD:
                 self._phase = HOLD  # reached (or, after a dip, back in) the target range
                 if rep.reached is None:
@@ -350,14 +367,14 @@ class RepetitionAnalyser:
                                           hold_s=rep.in_target_s))
         elif phase == HOLD:
             # Hysteresis: the target range is left only below its exit threshold.
-            if value < self._hold_exit:
+            if toward < self._hold_exit:
                 rep.in_target_s += dt / 2.0  # left somewhere within this frame interval
                 self._phase = RETURNING
                 if rep.up_move_s is None:
                     self._time_way_in(rep, t, events)
             else:
                 rep.in_target_s += dt
-        elif phase == RETURNING and value >= self._hold_exit + self._half_h:
+        elif phase == RETURNING and toward >= self._hold_exit + self._half_h:
             self._phase = HOLD  # back up after a dip: the hold goes on (noise, or a wobble)
             rep.in_target_s += dt
         elif value <= self._rest_max:
@@ -453,6 +470,7 @@ class RepetitionAnalyser:
         self._rest_age_s += dt
         if self._rest_age_s < _BASELINE_WARMUP_S:  # the first moments: take what is there
             self._baseline = base + dt / (_BASELINE_WARMUP_S / 2 + dt) * (filtered - base)
+            self._follow(self._baseline)
             return
         if abs(filtered - base) > 2.0 * self._half_h:
             # A movement starting or ending, not the resting level; but resting somewhere else
@@ -464,15 +482,26 @@ class RepetitionAnalyser:
         self._away_s = 0.0
         base += dt / (_BASELINE_TAU_S + dt) * (filtered - base)
         self._baseline = base
+        self._follow(base)
+
+    def _follow(self, base: float) -> None:
+        """Move the ranges with the resting level ``base`` (see ``_settle``)."""
         cap = 2.0 * self._half_h
         high = base - (self._rest_max - self._half_h)
         low = base - self._rest_min
         if high > 0:
-            self._offset = min(high, cap)
+            self._offset = min(high, self._rest_follow)
         elif low < 0:
             self._offset = max(low, -cap)
         else:
             self._offset = 0.0
+
+    def _toward_target(self, value: float) -> float:
+        """``value`` as compared with the target range: a resting level read low moves the
+        target down with the rest range; one read high moves it up by the share
+        ``limits.target_follows_rest`` (0: the position to reach is absolute, as the knees at
+        the chest; 1: it is relative to the start, as the head's tip from a forward head)."""
+        return value + max(self._offset, 0.0) * (1.0 - self._target_follow)
 
     def _start_rep(self, t: float, events: list[MotionEvent]) -> None:
         self._phase = MOVING
@@ -647,7 +676,7 @@ class RepetitionAnalyser:
             events.append(MotionEvent(EventKind.REP_STARTED, t, rep=len(self._reps) + 1))
         if value > rep.peak:
             rep.peak = value
-        if value >= self._target_min:
+        if self._toward_target(value) >= self._target_enter:
             self._phase = HOLD
             if rep.reached is None:
                 rep.reached = t
