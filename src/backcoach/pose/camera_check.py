@@ -37,10 +37,12 @@ MIN_JOINT_VISIBILITY = 0.3
 MIN_IN_VIEW_SHARE = 0.8
 #: The body's longer extent must cover this fraction of the picture's matching side.
 MIN_BODY_SPAN = 0.33
-#: Shoulder (or hip) width seen over trunk length: below SIDE it is a side view (the camera up to
-#: about 40 degrees off the side), above FRONT a front view.
-SIDE_RATIO = 0.45
-FRONT_RATIO = 0.5
+#: How far the camera is turned from the person's side, from the shoulders and hips: seen from
+#: the side they differ in depth (the pose model's z), seen from the front across the picture.
+#: Up to SIDE_DEG it is a side view (the analysers work up to about 40 degrees off the side),
+#: from FRONT_DEG a front view.
+SIDE_DEG = 50.0
+FRONT_DEG = 62.0
 #: Mean picture brightness (0-255) and mean landmark visibility that count as lit enough.
 MIN_BRIGHTNESS = 45.0
 MIN_MEAN_VISIBILITY = 0.5
@@ -96,16 +98,17 @@ def _mid(lms: Sequence[Sequence[float]], part: str, aspect: float) -> tuple[floa
     return (lx + rx) / 2, (ly + ry) / 2
 
 
-def width_ratio(lms: Sequence[Sequence[float]], aspect: float) -> float | None:
-    """Shoulder and hip width seen in the picture over the trunk's length (0 from the side)."""
-    sx, sy = _mid(lms, "shoulder", aspect)
-    hx, hy = _mid(lms, "hip", aspect)
-    trunk = math.hypot(sx - hx, sy - hy)
-    if trunk <= 0:
+def turn_from_side_deg(lms: Sequence[Sequence[float]], aspect: float) -> float | None:
+    """How far the camera is turned from the person's side (0: side view, 90: front or back),
+    from the left-right offsets of the shoulders and hips across the picture and in depth."""
+    across = depth = 0.0
+    for part in ("shoulder", "hip"):
+        left, right = lms[_INDEX[f"left_{part}"]], lms[_INDEX[f"right_{part}"]]
+        across += math.hypot((left[0] - right[0]) * aspect, left[1] - right[1])
+        depth += abs(left[2] - right[2]) * aspect
+    if across == 0 and depth == 0:
         return None
-    widths = [math.dist(_xy(lms, f"left_{p}", aspect)[:2], _xy(lms, f"right_{p}", aspect)[:2])
-              for p in ("shoulder", "hip")]  # fmt: skip
-    return float(np.mean(widths)) / trunk
+    return math.degrees(math.atan2(across, depth))
 
 
 class CameraChecker:
@@ -119,7 +122,7 @@ class CameraChecker:
         self._seen = 0
         self._in_view = 0
         self._spans: list[float] = []
-        self._ratios: list[float] = []
+        self._turns: list[float] = []
         self._visibility: list[float] = []
         self._brightness: list[float] = []
 
@@ -143,18 +146,18 @@ class CameraChecker:
         xs = [lm[0] for lm in needed]
         ys = [lm[1] for lm in needed]
         self._spans.append(max(max(xs) - min(xs), max(ys) - min(ys)))
-        ratio = width_ratio(landmarks, self.aspect)
-        if ratio is not None:
-            self._ratios.append(ratio)
+        turn = turn_from_side_deg(landmarks, self.aspect)
+        if turn is not None:
+            self._turns.append(turn)
         self._visibility.append(float(np.mean([lm[3] for lm in needed])))
 
     def _view(self) -> str:
-        if not self._ratios:
+        if not self._turns:
             return "unknown"
-        ratio = float(np.median(self._ratios))
-        if ratio < SIDE_RATIO:
+        turn = float(np.median(self._turns))
+        if turn <= SIDE_DEG:
             return "side"
-        return "front" if ratio > FRONT_RATIO else "angled"
+        return "front" if turn >= FRONT_DEG else "angled"
 
     def result(self) -> CameraCheck:
         position = self.exercise.position

@@ -32,6 +32,9 @@ thresholds come from the exercise's ``[kinematics]`` data; the code only knows t
   (``min_hold_s`` in the target range, or on leaving it), from the samples seen so far plus the
   last few resting samples; the way back is timed when the signal passes 10 % on the way home,
   which may be a moment after the repetition was counted (its result is then updated);
+* a movement that stops and stays still for ``_STILL_S`` below the halfway mark to the target
+  has found a new resting level (a person who bends the knees up from lying flat, or a resting
+  level misread at the start): the attempt ends there and the rest range follows the new level;
 * tracking gaps up to ``max_gap_s`` are bridged; a longer gap means the person left the view: the
   machine reports PERSON_LOST, pauses (nothing is counted or timed while out of view), and
   carries on with PERSON_FOUND from the position it then sees.
@@ -81,6 +84,8 @@ _PROGRESS_INTERVAL_S = 0.5
 #: Smoothing of the primary signal (One Euro filter settings, tuned on the benchmark).
 _MIN_CUTOFF_HZ = 0.5
 _BETA = 0.005
+#: Still this long below the halfway mark while moving or returning: a new resting level.
+_STILL_S = 2.0
 #: Resting samples kept to time the start of the next movement (3 s at 60 frames/s).
 _REST_HISTORY = 180
 
@@ -188,6 +193,7 @@ class RepetitionAnalyser:
         self._middle_share = middle_share(self.limits)
         self._rest_ts: deque[float] = deque(maxlen=_REST_HISTORY)
         self._rest_vs: deque[float] = deque(maxlen=_REST_HISTORY)
+        self._still: deque[tuple[float, float]] = deque()  # recent samples while moving
         # The way back of the last counted repetition, still being timed: (repetition, its
         # index in _reps, when it left the position, the 10 % level, last time, last value).
         self._homing: tuple[RepInProgress, int, float, float, float, float] | None = None
@@ -351,6 +357,15 @@ class RepetitionAnalyser:
         rep.vs.append(value)
         phase = self._phase
         toward = self._toward_target(value)
+        if phase in (MOVING, RETURNING) and self._still_elsewhere(t, value):
+            # Resting at a new level below the halfway mark (the knees bent up from lying
+            # flat, or a resting level first misread): this is the new rest.
+            if phase == MOVING:
+                self._abandon(t, events)
+            else:
+                self._finish(t, events)
+            self._rebase(value)
+            return
         if toward >= self._target_enter:
             if phase != HOLD:
                 self._phase = HOLD  # reached (or, after a dip, back in) the target range
@@ -496,6 +511,25 @@ class RepetitionAnalyser:
         else:
             self._offset = 0.0
 
+    def _still_elsewhere(self, t: float, value: float) -> bool:
+        """Whether the signal has stayed still for ``_STILL_S`` below the halfway mark."""
+        still = self._still
+        still.append((t, value))
+        while still and t - still[0][0] > _STILL_S:
+            still.popleft()
+        if value >= self._attempt_level or t - still[0][0] < 0.9 * _STILL_S:
+            return False
+        values = [v for _, v in still]
+        return max(values) - min(values) <= 2.0 * self._half_h
+
+    def _rebase(self, value: float) -> None:
+        """Take ``value`` (compared as usual, after the offset) as the new resting level."""
+        self._still.clear()
+        self._baseline = value + self._offset
+        self._rest_age_s = max(self._rest_age_s, _BASELINE_WARMUP_S)
+        self._away_s = 0.0
+        self._follow(self._baseline)
+
     def _toward_target(self, value: float) -> float:
         """``value`` as compared with the target range: a resting level read low moves the
         target down with the rest range; one read high moves it up by the share
@@ -509,6 +543,7 @@ class RepetitionAnalyser:
         rep = self._rep = RepInProgress(self._rest_t, self._baseline - self._offset)
         rep.pre_ts = list(self._rest_ts)
         rep.pre_vs = list(self._rest_vs)
+        self._still.clear()
         self._rest_ts.clear()
         self._rest_vs.clear()
         events.append(MotionEvent(EventKind.REP_STARTED, t, rep=len(self._reps) + 1))
