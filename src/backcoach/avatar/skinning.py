@@ -117,12 +117,9 @@ def bone_rotations(body: ShapedBody, world: Array) -> Array:
     return out
 
 
-def pose_vertices(body: ShapedBody, world: Array) -> tuple[Array, Array]:
-    """Posed (n, V, 3) vertices and normals for ``world`` (n, 33, 3) landmark positions.
-
-    The pelvis is put where the landmarks' hip midpoint is; where the mesh then touches the floor
-    or the mat is for the scene to settle (see ``scene.settle``).
-    """
+def posed_bones(body: ShapedBody, world: Array) -> tuple[Array, Array]:
+    """Each bone's world rotation (n, bones, 3, 3) and head position (n, bones, 3), the pelvis
+    placed at the landmarks' hip midpoint and the rest following the rig's own lengths."""
     rig = assets.rig()
     rotations = bone_rotations(body, world)
     n, bones = rotations.shape[:2]
@@ -138,7 +135,19 @@ def pose_vertices(body: ShapedBody, world: Array) -> tuple[Array, Array]:
     hip_posed = heads[:, pelvis] + rotations[:, pelvis] @ (hip_rest - body.joints[pelvis])
     target = _mid(_world_points(world), "left_hip", "right_hip")
     heads += (target - hip_posed)[:, None, :]
+    return rotations, heads
+
+
+def pose_vertices(body: ShapedBody, world: Array) -> tuple[Array, Array]:
+    """Posed (n, V, 3) vertices and normals for ``world`` (n, 33, 3) landmark positions.
+
+    The pelvis is put where the landmarks' hip midpoint is; where the mesh then touches the floor
+    or the mat is for the clip to settle (see ``clip.settle``).
+    """
+    rig = assets.rig()
+    rotations, heads = posed_bones(body, world)
     translations = heads - np.einsum("nbij,bj->nbi", rotations, body.joints)
+    n = len(world)
     weights = rig.weights
     vertices = np.empty((n, len(body.vertices), 3))
     normals = np.empty_like(vertices)
