@@ -12,10 +12,10 @@ thresholds come from the exercise's ``[kinematics]`` data; the code only knows t
 * the resting level is the person's own (see ``_settle``): measured above the rest range (a
   hook-lying start, a forward head, a camera angle) it moves the rest range up with it, by up to
   ``limits.rest_follow_deg`` (at least the hysteresis), so the return to rest is still seen and
-  noise cannot start repetitions; the target moves with it by the share
-  ``limits.target_follows_rest`` (0 where the position to reach does not depend on the start,
-  as the knees at the chest; 1 where it does, as the head's tip from a forward-head posture);
-  measured below the rest range it moves both ranges down by up to the hysteresis, so the
+  noise cannot start repetitions; the target stays where it is (the knees at the chest do not
+  depend on the start), except that with ``limits.target_excursion_deg`` (the neck: the tip of
+  a head carried forward is judged from its own resting position) it is at least that far
+  above the resting level; measured below the rest range it moves both ranges down by up to the hysteresis, so the
   target is not put out of reach;
 * the target range is entered ``limits.target_tolerance_deg`` below its lower bound: pose
   models read a held position some degrees off, and a repetition still needs a position held
@@ -183,7 +183,7 @@ class RepetitionAnalyser:
         # position held still counts as reached (see the module docstring).
         self._rest_follow = max(self.limits.get("rest_follow_deg", 0.0), 2.0 * half_h)
         self._target_enter = self._target_min - self.limits.get("target_tolerance_deg", 0.0)
-        self._target_follow = min(max(self.limits.get("target_follows_rest", 0.0), 0.0), 1.0)
+        self._excursion = self.limits.get("target_excursion_deg", 0.0)
         self._hold_exit = max(self._target_enter - 2.0 * half_h, self._rest_exit + 1.0)
         self._attempt_level = self._rest_max + self.limits.get("attempt_ratio", 0.5) * gap
         self._min_hold_s = kin.min_hold_s
@@ -282,7 +282,7 @@ class RepetitionAnalyser:
             events.append(MotionEvent(EventKind.PERSON_FOUND, t))  # first seen: "I can see you"
             # Below the target at the start counts as resting, even a little above the rest
             # range: the person's own resting position then sets the baseline (see _settle).
-            start_limit = self._target_enter + self._target_follow * self._rest_follow
+            start_limit = self._target_enter + (self._rest_follow if self._excursion else 0.0)
             self._phase = REST if value < start_limit else UNSURE
             self._rest_t = t
             self._baseline = filtered
@@ -357,6 +357,7 @@ class RepetitionAnalyser:
         rep.vs.append(value)
         phase = self._phase
         toward = self._toward_target(value)
+        enter, leave = self._target_levels()
         if phase in (MOVING, RETURNING) and self._still_elsewhere(t, value):
             # Resting at a new level below the halfway mark (the knees bent up from lying
             # flat, or a resting level first misread): this is the new rest.
@@ -366,7 +367,7 @@ class RepetitionAnalyser:
                 self._finish(t, events)
             self._rebase(value)
             return
-        if toward >= self._target_enter:
+        if toward >= enter:
             if phase != HOLD:
                 self._phase = HOLD  # reached (or, after a dip, back in) the target range
                 if rep.reached is None:
@@ -382,14 +383,14 @@ class RepetitionAnalyser:
                                           hold_s=rep.in_target_s))
         elif phase == HOLD:
             # Hysteresis: the target range is left only below its exit threshold.
-            if toward < self._hold_exit:
+            if toward < leave:
                 rep.in_target_s += dt / 2.0  # left somewhere within this frame interval
                 self._phase = RETURNING
                 if rep.up_move_s is None:
                     self._time_way_in(rep, t, events)
             else:
                 rep.in_target_s += dt
-        elif phase == RETURNING and toward >= self._hold_exit + self._half_h:
+        elif phase == RETURNING and toward >= leave + self._half_h:
             self._phase = HOLD  # back up after a dip: the hold goes on (noise, or a wobble)
             rep.in_target_s += dt
         elif value <= self._rest_max:
@@ -532,10 +533,20 @@ class RepetitionAnalyser:
 
     def _toward_target(self, value: float) -> float:
         """``value`` as compared with the target range: a resting level read low moves the
-        target down with the rest range; one read high moves it up by the share
-        ``limits.target_follows_rest`` (0: the position to reach is absolute, as the knees at
-        the chest; 1: it is relative to the start, as the head's tip from a forward head)."""
-        return value + max(self._offset, 0.0) * (1.0 - self._target_follow)
+        target down with the rest range, one read high does not move it up."""
+        return value + max(self._offset, 0.0)
+
+    def _target_levels(self) -> tuple[float, float]:
+        """Where the target range is entered and left (compared with ``_toward_target``):
+        the catalog's range, and for exercises with ``limits.target_excursion_deg`` at least
+        that far above the person's own resting level (a head carried forward reads high at
+        rest; the tip of the head is judged from there)."""
+        if not self._excursion:
+            return self._target_enter, self._hold_exit
+        own = self._baseline + self._excursion
+        if own <= self._target_enter:
+            return self._target_enter, self._hold_exit
+        return own, max(self._hold_exit, own - 2.0 * self._half_h)
 
     def _start_rep(self, t: float, events: list[MotionEvent]) -> None:
         self._phase = MOVING
@@ -711,7 +722,7 @@ class RepetitionAnalyser:
             events.append(MotionEvent(EventKind.REP_STARTED, t, rep=len(self._reps) + 1))
         if value > rep.peak:
             rep.peak = value
-        if self._toward_target(value) >= self._target_enter:
+        if self._toward_target(value) >= self._target_levels()[0]:
             self._phase = HOLD
             if rep.reached is None:
                 rep.reached = t
