@@ -25,6 +25,7 @@ from backcoach.avatar.scene import (
     ROOMS,
     Geometry,
     Room,
+    add_camera_marker,
     add_chair,
     add_mat,
     room_geometry,
@@ -45,6 +46,7 @@ class Staging:
     look: Look = field(default_factory=Look)
     room: Room = field(default_factory=lambda: ROOMS["bright"])
     camera: Camera | None = None
+    show_camera: Camera | None = None  # draw this camera on a tripod (placement pictures)
 
 
 def settle(vertices: Array, posture: str) -> Array:
@@ -55,12 +57,16 @@ def settle(vertices: Array, posture: str) -> Array:
     return np.asarray(vertices - (lowest - floor)[:, None, None] * np.array([0, 1, 0]))
 
 
-def _scene(seq: SyntheticSequence, room: Room, body: ShapedBody, first: Array) -> Geometry:
+def _scene(seq: SyntheticSequence, staging: Staging, body: ShapedBody, first: Array) -> Geometry:
     posture = posture_of(seq.spec.exercise_id)
     axes = body_axes(posture, seq.spec.heading_deg)  # type: ignore[arg-type]
     hips = (seq.world[0, INDEX["left_hip"]] + seq.world[0, INDEX["right_hip"]]) / 2
     centre = seq.world.reshape(-1, 3).mean(axis=0)
+    room = staging.room
     geometry = room_geometry(room, centre)
+    if staging.show_camera is not None:
+        shown = staging.show_camera
+        add_camera_marker(geometry, shown.position, shown.position + shown.forward)
     if posture == "lying":
         add_mat(geometry, room, centre, axes["superior"], body.look.height_m)
     elif posture == "sitting":
@@ -84,7 +90,7 @@ def render_frames(
     renderer.set_body(assets.base_mesh().triangles, body.colours)
     first, _ = pose_vertices(body, seq.world[:1])
     first = settle(first, posture)[0]
-    renderer.set_scene(_scene(seq, staging.room, body, first))
+    renderer.set_scene(_scene(seq, staging, body, first))
     centre = seq.world.reshape(-1, 3).mean(axis=0)
     try:
         for start in range(0, len(seq.world), _CHUNK):

@@ -130,3 +130,23 @@ def add_chair(g: Geometry, room: Room, seat: Array, facing: Array, seat_m: float
             x, z = sx * (w - 0.03), sz * (w - 0.03)
             part((x - 0.02, 0, z - 0.02), (x + 0.02, top - 0.04, z + 0.02))  # legs
     part((w - 0.03, top, -w), (w + 0.01, top + 0.45, w))  # backrest
+
+
+def add_camera_marker(g: Geometry, position: Array, toward: Array) -> None:
+    """A camera on a tripod at ``position`` (the lens), looking at ``toward``: for placement
+    pictures that show where the camera goes."""
+    look = toward - position
+    facing = np.array([look[0], 0.0, look[2]])
+    facing /= max(float(np.linalg.norm(facing)), 1e-9)
+    turn = yaw_towards(facing)
+    lens = np.asarray(position, dtype=np.float64)
+    g.box(lens - np.array([0.06, 0.05, 0.08]), lens + np.array([0.06, 0.05, 0.08]),
+          (0.08, 0.08, 0.09), turn, lens)  # fmt: skip
+    g.box(lens - np.array([-0.06, 0.025, 0.025]), lens + np.array([0.11, 0.025, 0.025]),
+          (0.02, 0.02, 0.02), turn, lens)  # fmt: skip
+    for angle in (0.0, 120.0, 240.0):
+        a = np.radians(angle)
+        foot = lens + np.array([0.18 * np.cos(a), -lens[1], 0.18 * np.sin(a)])
+        mid = (lens + foot) / 2
+        g.box(mid - np.array([0.012, lens[1] / 2, 0.012]),
+              mid + np.array([0.012, lens[1] / 2, 0.012]), (0.15, 0.15, 0.16))  # fmt: skip
