@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from backcoach.pose.camera_check import CameraChecker, CameraCheck
+from backcoach.pose.camera_check import CameraCheck, CameraChecker
 from backcoach.synthetic import CameraSpec, generate, simple_spec
 from backcoach.synthetic.generate import exercise_for
 

@@ -113,7 +113,7 @@ def write_video(
     """Render ``seq`` to a video file (MP4 by its suffix; WebM works too); returns the frame
     count. ``webcam`` degrades every frame as a cheap camera would."""
     camera = staging.camera or seq.camera
-    fourcc = cv2.VideoWriter_fourcc(*("VP80" if path.suffix == ".webm" else "mp4v"))
+    fourcc = cv2.VideoWriter.fourcc(*("VP80" if path.suffix == ".webm" else "mp4v"))
     writer = cv2.VideoWriter(str(path), fourcc, seq.fps, (camera.width, camera.height))
     if not writer.isOpened():
         raise OSError(f"{path}: cannot open a video writer")

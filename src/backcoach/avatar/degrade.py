@@ -6,6 +6,7 @@ Every effect is seeded, so a clip renders the same every time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -36,7 +37,7 @@ class Degrader:
 
     def __call__(self, image: Image) -> Image:
         cam = self.webcam
-        out = image
+        out: Any = image
         h, w = image.shape[:2]
         if cam.downscale < 1.0:
             size = (max(1, int(w * cam.downscale)), max(1, int(h * cam.downscale)))
@@ -44,7 +45,7 @@ class Degrader:
             out = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
         if cam.shake_px > 0:
             self._shake = 0.85 * self._shake + self._rng.normal(0, cam.shake_px * 0.5, 2)
-            shift = np.float32([[1, 0, self._shake[0]], [0, 1, self._shake[1]]])
+            shift = np.array([[1, 0, self._shake[0]], [0, 1, self._shake[1]]], dtype=np.float32)
             out = cv2.warpAffine(out, shift, (w, h), borderMode=cv2.BORDER_REPLICATE)
         if cam.blur_px > 0:
             out = cv2.GaussianBlur(out, (0, 0), cam.blur_px)

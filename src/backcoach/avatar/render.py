@@ -128,13 +128,14 @@ class Renderer:
         except ImportError as error:  # pragma: no cover - moderngl is a dependency
             raise RendererUnavailable(str(error)) from error
         try:
-            self._ctx: Any = moderngl.create_standalone_context(backend="egl")
+            create: Any = moderngl.create_standalone_context
+            self._ctx: Any = create(backend="egl")
         except Exception as error:
             raise RendererUnavailable(f"no offscreen OpenGL context: {error}") from error
         ctx = self._ctx
         self.width, self.height = width, height
-        self._program = ctx.program(vertex_shader=_VERTEX, fragment_shader=_FRAGMENT)
-        self._depth_program = ctx.program(
+        self._program: Any = ctx.program(vertex_shader=_VERTEX, fragment_shader=_FRAGMENT)
+        self._depth_program: Any = ctx.program(
             vertex_shader=_DEPTH_VERTEX, fragment_shader=_DEPTH_FRAGMENT
         )
         self._shadow = ctx.depth_texture((1024, 1024))

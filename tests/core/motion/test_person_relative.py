@@ -24,7 +24,7 @@ CASES = [
 
 def _spec(exercise_id: str, start: str, side: str | None, amplitude: float,
           partial: bool = False) -> SequenceSpec:  # fmt: skip
-    other = {"left": "right", "right": "left"}.get(side or "", None)
+    other = {"left": "right", "right": "left"}.get(side or "")
     attempts = [Attempt("rep", 3.5, 2.0, 2.0, 2.5, side, amplitude=amplitude),  # type: ignore[arg-type]
                 Attempt("rep", 3.5, 2.5, 2.5, 2.5, other, amplitude=amplitude)]  # type: ignore[arg-type]
     if partial:

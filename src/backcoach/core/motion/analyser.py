@@ -15,8 +15,8 @@ thresholds come from the exercise's ``[kinematics]`` data; the code only knows t
   noise cannot start repetitions; the target stays where it is (the knees at the chest do not
   depend on the start), except that with ``limits.target_excursion_deg`` (the neck: the tip of
   a head carried forward is judged from its own resting position) it is at least that far
-  above the resting level; measured below the rest range it moves both ranges down by up to the hysteresis, so the
-  target is not put out of reach;
+  above the resting level; measured below the rest range it moves both ranges down by up to
+  the hysteresis, so the target is not put out of reach;
 * the target range is entered ``limits.target_tolerance_deg`` below its lower bound: pose
   models read a held position some degrees off, and a repetition still needs a position held
   still for ``min_hold_s``, which a partial movement that turns back does not have;
