@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -62,3 +63,21 @@ def test_nobody_in_the_picture() -> None:
     dark = CameraChecker(exercise_for("knee-to-chest"), 640, 360)
     dark.add(None, np.zeros((36, 64, 3), dtype=np.uint8))
     assert [p.code for p in dark.result().problems] == ["too_dark"]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_analyze_camera_checks_the_view_first() -> None:
+    """``analyze --camera`` with a stand-in camera (a rendered clip read as a camera stream):
+    it says where the camera goes, then judges the view from the first seconds."""
+    from rich.console import Console
+
+    from backcoach.cli.analyze_video import analyse_camera
+
+    clip = Path(__file__).resolve().parents[1] / "fixtures" / "avatar"
+    console = Console(record=True, width=200)
+    analyse_camera(str(clip / "knee-to-chest-hook-lying.mp4"), exercise_for("knee-to-chest"),
+                   console=console)  # fmt: skip
+    text = console.export_text()
+    assert "floor level" in text  # the placement advice for a lying exercise
+    assert "Camera check: the view is good." in text

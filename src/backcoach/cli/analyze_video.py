@@ -238,6 +238,8 @@ def analyse_camera(
                 if text:
                     console.print(f"{t:7.1f} s  {text}")
             tracker.pace(activity(analyser))
+        if checker is not None:  # the stream ended within the check's seconds
+            _print_check(console, checker.result())
     except KeyboardInterrupt:
         console.print("Stopped.")
     except (CameraError, PoseBackendError) as exc:
