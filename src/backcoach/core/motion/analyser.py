@@ -50,6 +50,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from backcoach.core.catalog import Exercise
+from backcoach.core.motion.calibration import Calibration
 from backcoach.core.motion.faults import fault_message, shipped_faults
 from backcoach.core.motion.filters import OneEuroFilter
 from backcoach.core.motion.tempo import MOVE_FROM, MOVE_TO, middle_share, min_move_s
@@ -160,7 +161,12 @@ class RepetitionAnalyser:
     median_window: ClassVar[int] = 3
 
     def __init__(
-        self, exercise: Exercise, *, aspect_ratio: float = 1.0, target_hold_s: float | None = None
+        self,
+        exercise: Exercise,
+        *,
+        aspect_ratio: float = 1.0,
+        target_hold_s: float | None = None,
+        calibration: Calibration | None = None,
     ) -> None:
         if aspect_ratio <= 0:
             raise ValueError("aspect_ratio must be positive (image width / height)")
@@ -183,6 +189,8 @@ class RepetitionAnalyser:
         # position held still counts as reached (see the module docstring).
         self._rest_follow = max(self.limits.get("rest_follow_deg", 0.0), 2.0 * half_h)
         self._target_enter = self._target_min - self.limits.get("target_tolerance_deg", 0.0)
+        if calibration is not None:  # the person's own range (core/motion/calibration.py)
+            self._target_enter = calibration.target_enter_deg(exercise, self._target_enter)
         self._excursion = self.limits.get("target_excursion_deg", 0.0)
         self._hold_exit = max(self._target_enter - 2.0 * half_h, self._rest_exit + 1.0)
         self._attempt_level = self._rest_max + self.limits.get("attempt_ratio", 0.5) * gap
