@@ -20,6 +20,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from backcoach.cli.errors import InputError
 from backcoach.core.catalog import Exercise
+from backcoach.core.motion.calibration import Calibration
 from backcoach.core.motion.registry import create_analyser
 from backcoach.core.motion.types import AnalysisSummary, EventKind, MotionEvent, PoseFrame
 from backcoach.pose.annotate import AnnotatedVideoWriter, AnnotationError, OverlayState
@@ -100,6 +101,7 @@ def analyse_video(
     annotate: Path | None = None,
     plot: Path | None = None,
     backend_factory: BackendFactory = default_backend,
+    calibration: Calibration | None = None,
 ) -> VideoResult:
     """Analyse a video file end to end; raises ``InputError`` with a clear message on bad input."""
     for out in (save_landmarks, annotate, plot):
@@ -107,7 +109,8 @@ def analyse_video(
             raise InputError(f"{out}: the folder {out.parent} does not exist")
     try:
         info = probe_video(path)
-        analyser = create_analyser(exercise, aspect_ratio=info.width / info.height)
+        analyser = create_analyser(exercise, aspect_ratio=info.width / info.height,
+                                   calibration=calibration)  # fmt: skip
         settings = settings_for(exercise, keep_full=annotate is not None)
         stats, stream = run_video(path, backend_factory, settings, pace=lambda: activity(analyser))
     except (VideoError, PoseBackendError) as exc:
@@ -198,6 +201,7 @@ def analyse_camera(
     console: Console,
     backend_factory: BackendFactory = default_backend,
     max_seconds: float | None = None,
+    calibration: Calibration | None = None,
 ) -> AnalysisSummary:
     """Run the analyser live on camera ``index`` until Ctrl+C (or ``max_seconds``), printing
     events as they happen; returns the summary."""
@@ -221,7 +225,8 @@ def analyse_camera(
                 break
             if analyser is None:
                 height, width = image.shape[:2]
-                analyser = create_analyser(exercise, aspect_ratio=width / height)
+                analyser = create_analyser(exercise, aspect_ratio=width / height,
+                                           calibration=calibration)  # fmt: skip
                 checker = CameraChecker(exercise, width, height)
             if not tracker.wants(t, 0.0):
                 continue
@@ -272,6 +277,7 @@ def run(
     save_landmarks: Path | None,
     annotate: Path | None,
     plot: Path | None,
+    calibration: Calibration | None = None,
 ) -> None:
     """``backcoach analyze`` for a video file or ``--camera N``: print the summary or JSON."""
     from backcoach.cli.analyze import print_summary
@@ -281,12 +287,13 @@ def run(
         if file is not None or save_landmarks or annotate or plot:
             raise InputError("--camera analyses live: give no FILE, --save-landmarks, "
                              "--annotate or --plot with it")
-        summary = analyse_camera(camera, exercise, console=err if json_output else console)
+        summary = analyse_camera(camera, exercise, console=err if json_output else console,
+                                 calibration=calibration)  # fmt: skip
         _emit(console, exercise, summary, json_output, print_summary)
         return
     assert file is not None
     result = analyse_video(file, exercise, err_console=err, save_landmarks=save_landmarks,
-                           annotate=annotate, plot=plot)
+                           annotate=annotate, plot=plot, calibration=calibration)
     if json_output:
         if result.stats.frames_with_person == 0:
             err.print(f"backcoach: no person was found in {file}")
