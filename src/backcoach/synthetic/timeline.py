@@ -39,6 +39,9 @@ class Attempt:
     reach: float = 1.0
     faults: tuple[str, ...] = ()
     profile: Profile = "min_jerk"  # the shape of the ramps in time
+    # A repetition's range: 1 goes to the full position, 0 only just inside the target range
+    # (generate.py), values between part of the way.
+    amplitude: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,17 @@ thresholds come from the exercise's ``[kinematics]`` data; the code only knows t
 * target zone: signal at or above ``target.min_deg``; it is left only at
   ``target.min_deg - hysteresis``;
 * the signal is a running median (drops landmark glitches) then a One Euro filter;
-* a resting level measured outside the rest range (or at its top) moves both ranges by up to
-  the hysteresis (see ``_settle``): a camera angle or posture that reads high at rest cannot let
-  noise start repetitions, and one that reads low does not put the target out of reach;
+* the resting level is the person's own (see ``_settle``): measured above the rest range (a
+  hook-lying start, a forward head, a camera angle) it moves the rest range up with it, by up to
+  ``limits.rest_follow_deg`` (at least the hysteresis), so the return to rest is still seen and
+  noise cannot start repetitions; the target stays where it is (the knees at the chest do not
+  depend on the start), except that with ``limits.target_excursion_deg`` (the neck: the tip of
+  a head carried forward is judged from its own resting position) it is at least that far
+  above the resting level; measured below the rest range it moves both ranges down by up to
+  the hysteresis, so the target is not put out of reach;
+* the target range is entered ``limits.target_tolerance_deg`` below its lower bound: pose
+  models read a held position some degrees off, and a repetition still needs a position held
+  still for ``min_hold_s``, which a partial movement that turns back does not have;
 * a repetition counts only when the signal reached the target range, stayed there for at least
   ``min_hold_s`` in total, and the position was held (see below) for ``min_hold_s``; a movement
   that turns back earlier is a partial movement;
@@ -24,6 +32,9 @@ thresholds come from the exercise's ``[kinematics]`` data; the code only knows t
   (``min_hold_s`` in the target range, or on leaving it), from the samples seen so far plus the
   last few resting samples; the way back is timed when the signal passes 10 % on the way home,
   which may be a moment after the repetition was counted (its result is then updated);
+* a movement that stops and stays still for ``_STILL_S`` below the halfway mark to the target
+  has found a new resting level (a person who bends the knees up from lying flat, or a resting
+  level misread at the start): the attempt ends there and the rest range follows the new level;
 * tracking gaps up to ``max_gap_s`` are bridged; a longer gap means the person left the view: the
   machine reports PERSON_LOST, pauses (nothing is counted or timed while out of view), and
   carries on with PERSON_FOUND from the position it then sees.
@@ -39,6 +50,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from backcoach.core.catalog import Exercise
+from backcoach.core.motion.calibration import Calibration
 from backcoach.core.motion.faults import fault_message, shipped_faults
 from backcoach.core.motion.filters import OneEuroFilter
 from backcoach.core.motion.tempo import MOVE_FROM, MOVE_TO, middle_share, min_move_s
@@ -73,6 +85,8 @@ _PROGRESS_INTERVAL_S = 0.5
 #: Smoothing of the primary signal (One Euro filter settings, tuned on the benchmark).
 _MIN_CUTOFF_HZ = 0.5
 _BETA = 0.005
+#: Still this long below the halfway mark while moving or returning: a new resting level.
+_STILL_S = 2.0
 #: Resting samples kept to time the start of the next movement (3 s at 60 frames/s).
 _REST_HISTORY = 180
 
@@ -147,7 +161,12 @@ class RepetitionAnalyser:
     median_window: ClassVar[int] = 3
 
     def __init__(
-        self, exercise: Exercise, *, aspect_ratio: float = 1.0, target_hold_s: float | None = None
+        self,
+        exercise: Exercise,
+        *,
+        aspect_ratio: float = 1.0,
+        target_hold_s: float | None = None,
+        calibration: Calibration | None = None,
     ) -> None:
         if aspect_ratio <= 0:
             raise ValueError("aspect_ratio must be positive (image width / height)")
@@ -165,7 +184,15 @@ class RepetitionAnalyser:
         half_h = min(kin.hysteresis_deg / 2.0, gap / 4.0)
         self._half_h = half_h
         self._rest_exit = self._rest_max + half_h
-        self._hold_exit = max(self._target_min - 2.0 * half_h, self._rest_exit + 1.0)
+        # Person-relative limits (data/exercises/*.toml [kinematics.limits]): how far the rest
+        # range may follow a resting level above it, and how far below the target range a
+        # position held still counts as reached (see the module docstring).
+        self._rest_follow = max(self.limits.get("rest_follow_deg", 0.0), 2.0 * half_h)
+        self._target_enter = self._target_min - self.limits.get("target_tolerance_deg", 0.0)
+        if calibration is not None:  # the person's own range (core/motion/calibration.py)
+            self._target_enter = calibration.target_enter_deg(exercise, self._target_enter)
+        self._excursion = self.limits.get("target_excursion_deg", 0.0)
+        self._hold_exit = max(self._target_enter - 2.0 * half_h, self._rest_exit + 1.0)
         self._attempt_level = self._rest_max + self.limits.get("attempt_ratio", 0.5) * gap
         self._min_hold_s = kin.min_hold_s
         self._target_hold_s = target_hold_s or kin.min_hold_s
@@ -174,6 +201,7 @@ class RepetitionAnalyser:
         self._middle_share = middle_share(self.limits)
         self._rest_ts: deque[float] = deque(maxlen=_REST_HISTORY)
         self._rest_vs: deque[float] = deque(maxlen=_REST_HISTORY)
+        self._still: deque[tuple[float, float]] = deque()  # recent samples while moving
         # The way back of the last counted repetition, still being timed: (repetition, its
         # index in _reps, when it left the position, the 10 % level, last time, last value).
         self._homing: tuple[RepInProgress, int, float, float, float, float] | None = None
@@ -262,7 +290,8 @@ class RepetitionAnalyser:
             events.append(MotionEvent(EventKind.PERSON_FOUND, t))  # first seen: "I can see you"
             # Below the target at the start counts as resting, even a little above the rest
             # range: the person's own resting position then sets the baseline (see _settle).
-            self._phase = REST if value < self._hold_exit else UNSURE
+            start_limit = self._target_enter + (self._rest_follow if self._excursion else 0.0)
+            self._phase = REST if value < start_limit else UNSURE
             self._rest_t = t
             self._baseline = filtered
         else:
@@ -315,7 +344,8 @@ class RepetitionAnalyser:
                 self._home(t, value, events)
             self._rest_ts.append(t)
             self._rest_vs.append(value)
-            if value > self._rest_exit:
+            # The first moments at rest only learn the resting level, wherever it is.
+            if value > self._rest_exit and self._rest_age_s >= _BASELINE_WARMUP_S:
                 self._start_rep(t, events)
             else:
                 self._settle(t, dt, value + self._offset)
@@ -334,7 +364,18 @@ class RepetitionAnalyser:
         rep.ts.append(t)
         rep.vs.append(value)
         phase = self._phase
-        if value >= self._target_min:
+        toward = self._toward_target(value)
+        enter, leave = self._target_levels()
+        if phase in (MOVING, RETURNING) and self._still_elsewhere(t, value):
+            # Resting at a new level below the halfway mark (the knees bent up from lying
+            # flat, or a resting level first misread): this is the new rest.
+            if phase == MOVING:
+                self._abandon(t, events)
+            else:
+                self._finish(t, events)
+            self._rebase(value)
+            return
+        if toward >= enter:
             if phase != HOLD:
                 self._phase = HOLD  # reached (or, after a dip, back in) the target range
                 if rep.reached is None:
@@ -350,14 +391,14 @@ class RepetitionAnalyser:
                                           hold_s=rep.in_target_s))
         elif phase == HOLD:
             # Hysteresis: the target range is left only below its exit threshold.
-            if value < self._hold_exit:
+            if toward < leave:
                 rep.in_target_s += dt / 2.0  # left somewhere within this frame interval
                 self._phase = RETURNING
                 if rep.up_move_s is None:
                     self._time_way_in(rep, t, events)
             else:
                 rep.in_target_s += dt
-        elif phase == RETURNING and value >= self._hold_exit + self._half_h:
+        elif phase == RETURNING and toward >= leave + self._half_h:
             self._phase = HOLD  # back up after a dip: the hold goes on (noise, or a wobble)
             rep.in_target_s += dt
         elif value <= self._rest_max:
@@ -453,6 +494,7 @@ class RepetitionAnalyser:
         self._rest_age_s += dt
         if self._rest_age_s < _BASELINE_WARMUP_S:  # the first moments: take what is there
             self._baseline = base + dt / (_BASELINE_WARMUP_S / 2 + dt) * (filtered - base)
+            self._follow(self._baseline)
             return
         if abs(filtered - base) > 2.0 * self._half_h:
             # A movement starting or ending, not the resting level; but resting somewhere else
@@ -464,15 +506,55 @@ class RepetitionAnalyser:
         self._away_s = 0.0
         base += dt / (_BASELINE_TAU_S + dt) * (filtered - base)
         self._baseline = base
+        self._follow(base)
+
+    def _follow(self, base: float) -> None:
+        """Move the ranges with the resting level ``base`` (see ``_settle``)."""
         cap = 2.0 * self._half_h
         high = base - (self._rest_max - self._half_h)
         low = base - self._rest_min
         if high > 0:
-            self._offset = min(high, cap)
+            self._offset = min(high, self._rest_follow)
         elif low < 0:
             self._offset = max(low, -cap)
         else:
             self._offset = 0.0
+
+    def _still_elsewhere(self, t: float, value: float) -> bool:
+        """Whether the signal has stayed still for ``_STILL_S`` below the halfway mark."""
+        still = self._still
+        still.append((t, value))
+        while still and t - still[0][0] > _STILL_S:
+            still.popleft()
+        if value >= self._attempt_level or t - still[0][0] < 0.9 * _STILL_S:
+            return False
+        values = [v for _, v in still]
+        return max(values) - min(values) <= 2.0 * self._half_h
+
+    def _rebase(self, value: float) -> None:
+        """Take ``value`` (compared as usual, after the offset) as the new resting level."""
+        self._still.clear()
+        self._baseline = value + self._offset
+        self._rest_age_s = max(self._rest_age_s, _BASELINE_WARMUP_S)
+        self._away_s = 0.0
+        self._follow(self._baseline)
+
+    def _toward_target(self, value: float) -> float:
+        """``value`` as compared with the target range: a resting level read low moves the
+        target down with the rest range, one read high does not move it up."""
+        return value + max(self._offset, 0.0)
+
+    def _target_levels(self) -> tuple[float, float]:
+        """Where the target range is entered and left (compared with ``_toward_target``):
+        the catalog's range, and for exercises with ``limits.target_excursion_deg`` at least
+        that far above the person's own resting level (a head carried forward reads high at
+        rest; the tip of the head is judged from there)."""
+        if not self._excursion:
+            return self._target_enter, self._hold_exit
+        own = self._baseline + self._excursion
+        if own <= self._target_enter:
+            return self._target_enter, self._hold_exit
+        return own, max(self._hold_exit, own - 2.0 * self._half_h)
 
     def _start_rep(self, t: float, events: list[MotionEvent]) -> None:
         self._phase = MOVING
@@ -480,6 +562,7 @@ class RepetitionAnalyser:
         rep = self._rep = RepInProgress(self._rest_t, self._baseline - self._offset)
         rep.pre_ts = list(self._rest_ts)
         rep.pre_vs = list(self._rest_vs)
+        self._still.clear()
         self._rest_ts.clear()
         self._rest_vs.clear()
         events.append(MotionEvent(EventKind.REP_STARTED, t, rep=len(self._reps) + 1))
@@ -647,7 +730,7 @@ class RepetitionAnalyser:
             events.append(MotionEvent(EventKind.REP_STARTED, t, rep=len(self._reps) + 1))
         if value > rep.peak:
             rep.peak = value
-        if value >= self._target_min:
+        if self._toward_target(value) >= self._target_levels()[0]:
             self._phase = HOLD
             if rep.reached is None:
                 rep.reached = t

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from backcoach.core.catalog import Exercise
 from backcoach.core.motion.analyser import RepetitionAnalyser
+from backcoach.core.motion.calibration import Calibration
 from backcoach.core.motion.hip_flexor import HipFlexorAnalyser
 from backcoach.core.motion.knee_to_chest import KneeToChestAnalyser
 from backcoach.core.motion.neck_flexion import NeckFlexionAnalyser
@@ -24,12 +25,17 @@ class NoAnalyserError(ValueError):
 
 
 def create_analyser(
-    exercise: Exercise, *, aspect_ratio: float = 1.0, target_hold_s: float | None = None
+    exercise: Exercise,
+    *,
+    aspect_ratio: float = 1.0,
+    target_hold_s: float | None = None,
+    calibration: Calibration | None = None,
 ) -> RepetitionAnalyser:
     """A fresh analyser for ``exercise``.
 
     ``aspect_ratio`` is the image width / height of the landmarks' source (1.0 when x and y are
-    already on one scale); ``target_hold_s`` the hold the person was asked for (quality score).
+    already on one scale); ``target_hold_s`` the hold the person was asked for (quality score);
+    ``calibration`` the person's own range (``core/motion/calibration.py``), if they gave one.
     """
     cls = ANALYSERS.get(exercise.kinematics.signal)
     if cls is None:
@@ -38,7 +44,8 @@ def create_analyser(
             f"exercise {exercise.id!r}: no movement analyser for signal "
             f"{exercise.kinematics.signal!r} (known signals: {known})"
         )
-    return cls(exercise, aspect_ratio=aspect_ratio, target_hold_s=target_hold_s)
+    return cls(exercise, aspect_ratio=aspect_ratio, target_hold_s=target_hold_s,
+               calibration=calibration)  # fmt: skip
 
 
 def analyse_frames(
@@ -47,9 +54,11 @@ def analyse_frames(
     *,
     aspect_ratio: float = 1.0,
     target_hold_s: float | None = None,
+    calibration: Calibration | None = None,
 ) -> AnalysisSummary:
     """Run the live analyser over a whole recording and return its summary."""
-    analyser = create_analyser(exercise, aspect_ratio=aspect_ratio, target_hold_s=target_hold_s)
+    analyser = create_analyser(exercise, aspect_ratio=aspect_ratio, target_hold_s=target_hold_s,
+                               calibration=calibration)  # fmt: skip
     update = analyser.update
     for frame in frames:
         update(frame)
