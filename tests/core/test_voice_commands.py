@@ -55,7 +55,8 @@ def test_shipped_vocabulary_has_every_command_and_all_pain_scores() -> None:
 )
 def test_a_broken_voice_file_names_the_problem(tmp_path: Path, body: str, field: str) -> None:
     path = tmp_path / "voice.toml"
-    path.write_text("sample_rate_hz = 16000\nundo_window_s = 5.0\n" + body, encoding="utf-8")
+    head = "sample_rate_hz = 16000\nundo_window_s = 5.0\nisolation_gap_s = 0.25\nisolation_db = 4\n"
+    path.write_text(head + body, encoding="utf-8")
     with pytest.raises(VoiceDataError, match=field) as info:
         load_voice_vocabulary(path)
     assert str(path) in str(info.value)
@@ -116,7 +117,7 @@ def test_a_misheard_pause_is_undone_within_the_window() -> None:
     assert outcome.undo_until == _at(6)
     assert control.session.state is SessionState.PAUSED
     undone = control.hear(VoiceCommand.UNDO, _at(3))
-    assert undone.acted and undone.say == "Undone."
+    assert undone.acted and undone.say == "Taken back."
     assert control.session.state is SessionState.GET_READY
 
 

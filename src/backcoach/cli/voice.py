@@ -7,14 +7,70 @@ For tests and for a person checking their microphone: record yourself saying "st
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import Console
+from rich.markup import escape
 
 from backcoach.cli.context import get_context
-from backcoach.cli.errors import InputError
+from backcoach.cli.errors import CliError, InputError
+from backcoach.core.session import GuidedSession, SessionEffect
+from backcoach.core.voice_commands import VoiceControl, load_voice_vocabulary
+
+if TYPE_CHECKING:
+    from backcoach.cli.terminal import Cues
+    from backcoach.voice.microphone import MicrophoneListener
+
+
+@contextlib.contextmanager
+def open_voice() -> Iterator[MicrophoneListener]:
+    """The default microphone, listening, for ``backcoach session --voice``.
+
+    Opened before the session starts, so a missing microphone or PortAudio library is one clear
+    error and no session is stored.
+    """
+    from backcoach.voice.microphone import MicrophoneError, MicrophoneListener
+    from backcoach.voice.sphinx import SphinxKeywordSpotter
+
+    try:
+        listener = MicrophoneListener(SphinxKeywordSpotter())
+    except MicrophoneError as exc:
+        raise CliError(f"--voice: {exc}") from None
+    with listener:
+        yield listener
+
+
+class VoiceInput:
+    """What the microphone heard, turned into session effects by the core's voice rules.
+
+    The terminal asks pain questions at the keyboard; voice covers the timed part (stop, sharp
+    pain, next, pause, resume, repeat, undo).
+    """
+
+    def __init__(
+        self, listener: MicrophoneListener, guided: GuidedSession, console: Console, cues: Cues
+    ) -> None:
+        self.listener = listener
+        self.control = VoiceControl(guided, load_voice_vocabulary().undo_window_s)
+        self.console = console
+        self.cues = cues
+
+    def take(self, now: datetime) -> list[SessionEffect]:
+        effects: list[SessionEffect] = []
+        for heard in self.listener.poll():
+            outcome = self.control.hear(heard.command, now, heard.score)
+            effects += outcome.effects
+            note = outcome.say if outcome.acted else "ignored"
+            self.console.print(f"[magenta]🎙 {escape(heard.text)!r}: {escape(note)}[/magenta]")
+            if outcome.acted and outcome.say:
+                self.cues.say(outcome.say)
+        return effects
 
 
 def listen(

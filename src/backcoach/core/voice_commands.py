@@ -79,6 +79,8 @@ class VoiceVocabulary(BaseModel):
 
     sample_rate_hz: int = Field(ge=8000, le=48000)
     undo_window_s: float = Field(gt=0.0, le=30.0)
+    isolation_gap_s: float = Field(ge=0.0, le=1.0)
+    isolation_db: float = Field(ge=0.0, le=30.0)
     phrases: tuple[VoicePhrase, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -106,13 +108,14 @@ def load_voice_vocabulary(path: Path | None = None) -> VoiceVocabulary:
 # --- what a command did -----------------------------------------------------------------------
 
 _PAIN_STATES = (SessionState.PAIN_BEFORE, SessionState.PAIN_AFTER)
+# Spoken back, so none of them may sound like a command the microphone could hear again.
 _CONFIRM = {
     VoiceCommand.STOP: "Stopped.",
     VoiceCommand.SHARP_PAIN: "Sharp pain recorded. The session has ended.",
-    VoiceCommand.NEXT: "Next.",
-    VoiceCommand.PAUSE: "Paused.",
+    VoiceCommand.NEXT: "Moving on.",
+    VoiceCommand.PAUSE: "Timer on hold.",
     VoiceCommand.RESUME: "Carrying on.",
-    VoiceCommand.UNDO: "Undone.",
+    VoiceCommand.UNDO: "Taken back.",
 }
 
 

@@ -54,7 +54,7 @@ def synthesise(text: str, voice: Voice = Voice("en-us")) -> Samples:
 
 
 def silence(seconds: float) -> Samples:
-    return np.zeros(int(round(seconds * SAMPLE_RATE_HZ)), dtype=np.int16)
+    return np.zeros(round(seconds * SAMPLE_RATE_HZ), dtype=np.int16)
 
 
 def power(samples: npt.NDArray[np.floating] | Samples) -> float:
