@@ -74,3 +74,10 @@ def mix_at_snr(
     scale = np.sqrt(speech_power / (power(noise) * 10 ** (snr_db / 10))) if power(noise) else 0
     mixed = speech.astype(np.float64) + noise * scale
     return np.clip(np.round(mixed), -32768, 32767).astype(np.int16)
+
+
+def command_recording(
+    text: str, voice: Voice = Voice("en-us", 140, 50), lead_s: float = 1.0, tail_s: float = 1.5
+) -> Samples:
+    """``text`` said on its own: silence, the words, silence (a command as a person says it)."""
+    return np.concatenate([silence(lead_s), synthesise(text, voice), silence(tail_s)])

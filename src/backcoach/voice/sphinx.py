@@ -13,6 +13,7 @@ the ``isolation_gap_s`` around it): look-alikes inside running speech are mostly
 from __future__ import annotations
 
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,11 @@ def _keyword_file(vocabulary: VoiceVocabulary, folder: Path) -> Path:
     lines = [f"{phrase.text} /{phrase.threshold:.3g}/" for phrase in vocabulary.phrases]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def strongest(rivals: list[Detection]) -> Detection:
+    """Of detections overlapping in time, the one spanning the longest stretch of sound."""
+    return max(rivals, key=lambda d: (d.end_s - d.start_s, len(d.text)))
 
 
 class SphinxKeywordSpotter:
@@ -49,7 +55,8 @@ class SphinxKeywordSpotter:
             except (RuntimeError, ValueError) as exc:
                 raise RecogniserError(f"the keyword spotter could not start: {exc}") from None
         self._fed = 0  # samples fed since the stream began
-        self._seen: set[tuple[str, int, int]] = set()
+        self._reported: set[tuple[str, int]] = set()
+        self._judged: dict[tuple[str, int], int] = {}  # detection -> the end frame last seen
         self._pending: list[Detection] = []
         self._recent = np.zeros(0, dtype=np.float64)  # the last _KEPT_S of audio
         self._decoder.start_utt()
@@ -57,7 +64,8 @@ class SphinxKeywordSpotter:
     def reset(self) -> None:
         self._decoder.end_utt()
         self._fed = 0
-        self._seen.clear()
+        self._reported.clear()
+        self._judged.clear()
         self._pending = []
         self._recent = np.zeros(0, dtype=np.float64)
         self._decoder.start_utt()
@@ -71,11 +79,23 @@ class SphinxKeywordSpotter:
         self._recent = np.concatenate([self._recent, samples.astype(np.float64)])[-keep:]
         if self._decoder.hyp() is not None:
             for segment in self._decoder.seg() or ():
-                key = (segment.word, segment.start_frame, segment.end_frame)
-                if key not in self._seen:
-                    self._seen.add(key)
-                    self._pend(segment.word.strip(), key[1], key[2])
+                self._consider(segment.word.strip(), segment.start_frame, segment.end_frame)
         return self._settle()
+
+    def _consider(self, text: str, start_frame: int, end_frame: int) -> None:
+        """Keep a detection pending; the decoder reports one again, longer, as the word goes on.
+
+        One that lost its first check comes back if it has grown since (it was judged on part
+        of its sound); one already reported never does.
+        """
+        key = (text, start_frame)
+        if key in self._reported or self._judged.get(key, -1) >= end_frame:
+            return
+        self._judged[key] = end_frame
+        self._pending = [
+            d for d in self._pending if (d.text, round(d.start_s * _FRAMES_PER_S)) != key
+        ]
+        self._pend(text, start_frame, end_frame)
 
     def _pend(self, text: str, start_frame: int, end_frame: int) -> None:
         try:
@@ -94,17 +114,38 @@ class SphinxKeywordSpotter:
         )
 
     def _settle(self) -> list[Detection]:
-        """Report the pending detections whose after-gap has arrived and that stand alone."""
+        """Report pending detections once the gap after them has arrived.
+
+        Detections that overlap in time are rivals for the same sound ("seven" also wakes
+        "ten" and "two"): once all of a group are ready, the one that stands alone and spans the
+        longest stretch wins (a longer phrase explains more of the sound). Nothing else from
+        the group is reported.
+        """
         now_s = self._fed / SAMPLE_RATE_HZ
         gap_s = self.vocabulary.isolation_gap_s
-        ready = [d for d in self._pending if d.end_s + gap_s <= now_s]
-        self._pending = [d for d in self._pending if d.end_s + gap_s > now_s]
-        found = [
-            Detection(d.text, d.command, d.score, d.start_s, d.end_s, now_s)
-            for d in ready
-            if self._isolated(d.start_s, d.end_s, now_s)
-        ]
-        return sorted(found, key=lambda d: d.end_s)
+        found = []
+        while self._pending:
+            first = min(self._pending, key=lambda d: d.start_s)
+            group = [first]
+            for other in sorted(self._pending, key=lambda d: d.start_s):
+                if other is not first and other.start_s < max(d.end_s for d in group):
+                    group.append(other)
+            if any(d.end_s + gap_s > now_s for d in group):
+                break
+            self._pending = [d for d in self._pending if d not in group]
+            alone = [
+                replace(d, heard_at_s=now_s)
+                for d in group
+                if self._isolated(d.start_s, d.end_s, now_s)
+            ]
+            for best in self._choose(alone):
+                self._reported.add((best.text, round(best.start_s * _FRAMES_PER_S)))
+                found.append(best)
+        return found
+
+    def _choose(self, alone: list[Detection]) -> list[Detection]:
+        """The rivals that stand alone -> what to report (the benchmark keeps them all)."""
+        return [strongest(alone)] if alone else []
 
     def _level_db(self, start_s: float, end_s: float, now_s: float) -> float | None:
         first = now_s - self._recent.size / SAMPLE_RATE_HZ
