@@ -16,6 +16,7 @@ let audio = null;
 let stream = null;
 let undoTimer = null;
 let sessionId = null;
+let gaveUp = false; // after a failure, wait for the switch to be turned on again
 
 function storageKey() { return `backcoach:voice:${panel.dataset.profile || "default"}`; }
 
@@ -98,12 +99,15 @@ async function start() {
     stopAudio();
     showUndo(null);
     const ended = app.dataset.state === "done" || event.code === 1000;
+    if (!ended) gaveUp = true;
     status(ended ? "Voice control is off (the session has ended)." :
       `Voice control stopped: ${event.reason || event.code}. Buttons and keys still work.`, false);
   };
   try {
     await startAudio();
+    await audio?.resume();
   } catch (error) {
+    gaveUp = true;
     stop();
     status(`No microphone: ${error.message}. Buttons and keys still work.`, false);
   }
@@ -121,7 +125,7 @@ function stop() {
 function sync() {
   const running = Boolean(app.dataset.sessionId) && app.dataset.state !== "done";
   sessionId = running ? app.dataset.sessionId : null;
-  if (running && $("voice-toggle").checked) start();
+  if (running && $("voice-toggle").checked && !gaveUp) start();
   else if (!running && socket) stop();
 }
 
@@ -131,6 +135,7 @@ if (app && panel) {
   status(toggle.checked ? "Voice control starts with the session." : "Voice control is off.", false);
   toggle.addEventListener("change", () => {
     remember(toggle.checked);
+    gaveUp = false;
     if (toggle.checked) sync();
     else stop();
   });
