@@ -34,10 +34,10 @@ def _backcoach(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def two_commands() -> np.ndarray:
-    """ "stop" at about 1 s, "sharp pain" at about 4.5 s, silence around them."""
-    first = command_recording("stop", STOP, lead_s=1.0, tail_s=2.0)
-    second = command_recording("sharp pain", SHARP_PAIN, lead_s=1.0, tail_s=1.5)
-    return np.concatenate([first, silence(0.5), second])
+    """A warm-up sentence, "sharp pain", then "stop", with silence around each command."""
+    first = command_recording("sharp pain", SHARP_PAIN, lead_s=1.5, tail_s=1.5, warm_up=True)
+    second = command_recording("stop", STOP, lead_s=1.0, tail_s=2.0)
+    return np.concatenate([first, second])
 
 
 @pytest.mark.parametrize("rate", [16000, 44100])
@@ -54,10 +54,11 @@ def test_listen_finds_the_commands_with_their_times(
     report = json.loads(result.stdout)
     assert report["duration_s"] == pytest.approx(two_commands.size / 16000, abs=0.05)
     heard = [(c["command"], c["start_s"]) for c in report["commands"]]
-    assert [command for command, _ in heard] == ["stop", "sharp_pain"]
-    second_at = (two_commands.size - command_recording("sharp pain", SHARP_PAIN, 1.0, 1.5).size)
-    assert heard[0][1] == pytest.approx(1.0, abs=0.3)
-    assert heard[1][1] == pytest.approx(second_at / 16000 + 1.0, abs=0.3)
+    assert [command for command, _ in heard] == ["sharp_pain", "stop"]
+    second_at = command_recording("sharp pain", SHARP_PAIN, 1.5, 1.5, True).size / 16000
+    first_at = second_at - command_recording("sharp pain", SHARP_PAIN, 1.5, 1.5).size / 16000
+    assert heard[0][1] == pytest.approx(first_at + 1.5, abs=0.3)
+    assert heard[1][1] == pytest.approx(second_at + 1.0, abs=0.3)
     for command in report["commands"]:
         assert 0 <= command["heard_at_s"] - command["end_s"] <= 1.0
 

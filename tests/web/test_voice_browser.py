@@ -43,7 +43,7 @@ def playwright() -> Iterator[Playwright]:
 
 def _microphone(tmp_path: Path, text: str) -> Path:
     path = tmp_path / f"{text.replace(' ', '_')}.wav"
-    write_wav(path, command_recording(text, VOICE_FOR[text], lead_s=3.0, tail_s=2.0))
+    write_wav(path, command_recording(text, VOICE_FOR[text], lead_s=1.0, tail_s=2.0, warm_up=True))
     return path
 
 

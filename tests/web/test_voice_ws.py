@@ -34,7 +34,7 @@ def _cookies(client: httpx.Client) -> dict[str, str]:
 
 async def _say(ws: ClientConnection, text: str) -> list[dict[str, Any]]:
     """Send ``text`` said alone, then silence, collecting every answer (until a close)."""
-    audio = np.concatenate([command_recording(text, VOICE_FOR[text]), silence(1.0)])
+    audio = np.concatenate([command_recording(text, VOICE_FOR[text], warm_up=True), silence(1.0)])
     answers: list[dict[str, Any]] = []
     try:
         for chunk in chunks(audio):
