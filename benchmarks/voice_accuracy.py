@@ -58,7 +58,7 @@ HELD_OUT_VOICES = (
     Voice("en+f1", 130, 75),
     Voice("en-us+m2", 180, 30),
 )
-THRESHOLD_GRID = (1e-1, 1e-3, 1e-5, 1e-10, 1e-15, 1e-20, 1e-25, 1e-30, 1e-40)
+THRESHOLD_GRID = (1e20, 1e10, 1e5, 1e2, 1e-1, 1e-3, 1e-5, 1e-10, 1e-20)
 LICENCES = Path("/usr/share/common-licenses")
 
 

@@ -47,7 +47,7 @@ def test_shipped_vocabulary_has_every_command_and_all_pain_scores() -> None:
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ('[[phrases]]\ntext = "stop"\ncommand = "stop"\nthreshold = 2.0\n', "threshold"),
+        ('[[phrases]]\ntext = "stop"\ncommand = "stop"\nthreshold = -1.0\n', "threshold"),
         ('[[phrases]]\ntext = "Stop!"\ncommand = "stop"\nthreshold = 1e-20\n', "lower-case"),
         ('[[phrases]]\ntext = "seven"\ncommand = "pain"\nthreshold = 1e-20\n', "score"),
         ('[[phrases]]\ntext = "next"\ncommand = "next"\nthreshold = 1e-20\n', "sharp_pain"),
@@ -55,7 +55,10 @@ def test_shipped_vocabulary_has_every_command_and_all_pain_scores() -> None:
 )
 def test_a_broken_voice_file_names_the_problem(tmp_path: Path, body: str, field: str) -> None:
     path = tmp_path / "voice.toml"
-    head = "sample_rate_hz = 16000\nundo_window_s = 5.0\nisolation_gap_s = 0.25\nisolation_db = 4\n"
+    head = (
+        "sample_rate_hz = 16000\nundo_window_s = 5.0\nisolation_gap_s = 0.25\n"
+        "isolation_db = 4\nphone_loop_penalty = 1e-10\n"
+    )
     path.write_text(head + body, encoding="utf-8")
     with pytest.raises(VoiceDataError, match=field) as info:
         load_voice_vocabulary(path)

@@ -61,7 +61,7 @@ class VoicePhrase(BaseModel):
     text: str
     command: VoiceCommand
     score: int | None = Field(default=None, ge=0, le=10)
-    threshold: float = Field(gt=0.0, lt=1.0)
+    threshold: float = Field(gt=0.0, le=1e30)
 
     @model_validator(mode="after")
     def _consistent(self) -> VoicePhrase:
@@ -81,6 +81,7 @@ class VoiceVocabulary(BaseModel):
     undo_window_s: float = Field(gt=0.0, le=30.0)
     isolation_gap_s: float = Field(ge=0.0, le=1.0)
     isolation_db: float = Field(ge=0.0, le=30.0)
+    phone_loop_penalty: float = Field(gt=0.0, le=1.0)
     phrases: tuple[VoicePhrase, ...] = Field(min_length=1)
 
     @model_validator(mode="after")

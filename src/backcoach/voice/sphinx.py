@@ -51,7 +51,11 @@ class SphinxKeywordSpotter:
         with tempfile.TemporaryDirectory(prefix="backcoach-kws-") as folder:
             keyfile = _keyword_file(self.vocabulary, Path(folder))
             try:
-                self._decoder = Decoder(kws=str(keyfile), loglevel="FATAL")
+                self._decoder = Decoder(
+                    kws=str(keyfile),
+                    kws_plp=self.vocabulary.phone_loop_penalty,
+                    loglevel="FATAL",
+                )
             except (RuntimeError, ValueError) as exc:
                 raise RecogniserError(f"the keyword spotter could not start: {exc}") from None
         self._fed = 0  # samples fed since the stream began
