@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs: chromium (browser tests), poppler-utils (PDF pages to
-# images), espeak-ng (spoken cues), fonts, npm (installs axe-core for the accessibility scan),
-# Mesa's EGL (offscreen avatar rendering on the CPU). Installs only what is missing; needs root
+# images), espeak-ng (spoken cues, synthetic speech for the voice tests), fonts, npm (installs
+# axe-core for the accessibility scan), Mesa's EGL (offscreen avatar rendering on the CPU),
+# libportaudio2 (microphone for `session --voice`). Installs only what is missing; needs root
 # for apt-get.
 set -euo pipefail
 need=()
@@ -14,6 +15,7 @@ has() { compgen -G "$1" >/dev/null; }
 has "/usr/lib/*/libEGL.so.1" || need+=(libegl1)
 has "/usr/lib/*/libEGL_mesa.so.0" || need+=(libegl-mesa0)
 has "/usr/lib/*/dri/swrast_dri.so" || need+=(libgl1-mesa-dri)
+has "/usr/lib/*/libportaudio.so.2" || need+=(libportaudio2)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "backcoach tests need these Debian packages: ${need[*]}" >&2

@@ -12,7 +12,7 @@ FORBIDDEN_IN_CORE = {
     "websockets", "jinja2", "typer", "click", "rich", "cv2", "mediapipe", "matplotlib",
     "weasyprint", "httpx", "requests", "socket", "urllib", "platformdirs",
     "backcoach.storage", "backcoach.cli", "backcoach.web", "backcoach.pose", "backcoach.reports",
-    "backcoach.synthetic",
+    "backcoach.synthetic", "backcoach.voice", "pocketsphinx", "sounddevice",
 }  # fmt: skip
 
 PACKAGE_DIR = Path(backcoach.__file__).parent

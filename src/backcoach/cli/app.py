@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from backcoach.cli import analyze, exercises, journal, plan, reports, safety, serve, session
+from backcoach.cli import analyze, exercises, journal, plan, reports, safety, serve, session, voice
 from backcoach.cli.context import AppContext
 from backcoach.cli.errors import UsageError, run_guarded
 from backcoach.core.profiles import PROFILE_NAME_RULE, valid_profile_name
@@ -83,6 +83,7 @@ app.command("serve")(serve.serve)  # web: `backcoach serve`, owned by cli/serve.
 app.command("report")(reports.report)  # reports: owned by cli/reports.py
 app.command("remind")(reports.remind)
 app.command("psfs")(reports.psfs)
+app.command("listen")(voice.listen)  # voice: owned by cli/voice.py
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from types import FrameType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -33,6 +33,7 @@ from backcoach.cli.prompts import ask_pain
 from backcoach.cli.render import disclaimer_line, print_exercise
 from backcoach.cli.safety import ensure_ready, print_decision, rescreen_if_pain_rose
 from backcoach.cli.terminal import Cues, KeyInput, ScaledClock
+from backcoach.cli.voice import VoiceInput, open_voice
 from backcoach.core.plan import DailyPlan
 from backcoach.core.records import SessionOutcome
 from backcoach.core.safety import load_screening
@@ -46,6 +47,9 @@ from backcoach.core.session import (
     StepView,
 )
 from backcoach.localtime import zone_name
+
+if TYPE_CHECKING:
+    from backcoach.voice.microphone import MicrophoneListener
 
 _COMMANDS = frozenset({"n", "p", "r", "s", "x", "!"})
 _SHARP = frozenset({"x", "!"})
@@ -73,6 +77,7 @@ class _Runner:
         self.cues = cues
         self.session_id: int | None = None
         self._shown_exercise: int | None = None
+        self.voice: VoiceInput | None = None  # set by ``session --voice``
 
     # --- effects ------------------------------------------------------------------------------
 
@@ -137,6 +142,8 @@ class _Runner:
                 now = self.clock.now()
                 if command is not None:
                     self._command(command)
+                elif self.voice and (heard := self.voice.take(now)):
+                    self.apply(heard)
                 else:
                     before = self.guided.state
                     effects = self.guided.tick(now)
@@ -247,10 +254,27 @@ def session(
         float,
         typer.Option("--speed", min=0.01, max=10000, hidden=True, help="Time factor (tests)."),
     ] = 1.0,
+    voice: Annotated[
+        bool,
+        typer.Option(
+            "--voice",
+            help='Voice commands from the default microphone: "stop", "sharp pain", "next", '
+            '"pause", "resume", "repeat", "undo" (offline; keys keep working).',
+        ),
+    ] = False,
 ) -> None:
     """A guided session of today's plan: steps, countdowns, cues, and pain before and after."""
     app_ctx = get_context(ctx)
     console: Console = app_ctx.console
+    with contextlib.ExitStack() as stack:
+        listener = stack.enter_context(open_voice()) if voice else None
+        _session(app_ctx, console, sound, speed, listener)
+
+
+def _session(
+    app_ctx: AppContext, console: Console, sound: bool, speed: float,
+    listener: MicrophoneListener | None,
+) -> None:
     keys = KeyInput()
     daily, decision = _decide(app_ctx, keys)
     clock = ScaledClock(speed)
@@ -268,6 +292,8 @@ def session(
     guided = GuidedSession(todo, clock.now(), decision, time_zone=zone_name(app_ctx.zone()))
     cues = Cues(console, sound=sound and speed <= 1.0)
     runner = _Runner(app_ctx, guided, keys, clock, cues)
+    if listener is not None:
+        runner.voice = VoiceInput(listener, guided, console, cues)
     try:
         with _sigterm_as_interrupt():
             _run(runner, guided, keys, console)

@@ -47,6 +47,7 @@ from backcoach.web.routes import (
 )
 from backcoach.web.settings import WebSettings
 from backcoach.web.state import AppState, JournalFactory, PoseFactory
+from backcoach.web.voice_ws import voice_socket
 from backcoach.web.ws import coach_socket
 from backcoach.web.zone import ZoneMiddleware
 
@@ -87,6 +88,7 @@ def _routes() -> list[BaseRoute]:
     ):
         routes += module.ROUTES
     routes.append(WebSocketRoute("/ws/coach", coach_socket))
+    routes.append(WebSocketRoute("/ws/voice", voice_socket))
     routes.append(Mount("/static", app=StaticFiles(directory=str(STATIC_DIR)), name="static"))
     return routes
 
