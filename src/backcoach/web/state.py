@@ -6,9 +6,11 @@ reach it through ``app_state(request)``.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.requests import HTTPConnection
 
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 PROFILE_COOKIE = "backcoach_profile"
 JournalFactory = Callable[[], "Journal"]
 PoseFactory = Callable[[], "PoseEstimator"]
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -46,14 +49,35 @@ class AppState:
     sessions: SessionHub | None = None
     camera_clients: int = 0
     _profiles_seen: set[str] = field(default_factory=set)
+    _frame_pool: ThreadPoolExecutor | None = None
 
     def open(self) -> None:
         from backcoach.web.sessions import SessionHub
 
         self.journal = self.journal_factory()
         self.sessions = SessionHub(self)
+        self._frame_pool = ThreadPoolExecutor(
+            max_workers=self.settings.max_frames_in_flight, thread_name_prefix="backcoach-frame"
+        )
+
+    async def run_frame(self, work: Callable[[Any], _T], frame: Any) -> _T:
+        """Decode and pose one frame in the shared frame pool: at most ``max_frames_in_flight``
+        frames (and their decoded pictures) exist at once, whatever the number of sockets."""
+        if self._frame_pool is None:
+            raise RuntimeError("the app's lifespan has not started")
+        return await asyncio.get_running_loop().run_in_executor(self._frame_pool, work, frame)
+
+    async def release_frame_memory(self) -> None:
+        """After the last camera socket closes, give the frames' memory back to the system."""
+        if self.camera_clients == 0 and self._frame_pool is not None:
+            from backcoach.web.memory import release_memory
+
+            await self.run_frame(lambda _: release_memory(), None)
 
     def close(self) -> None:
+        if self._frame_pool is not None:
+            self._frame_pool.shutdown(wait=False, cancel_futures=True)
+            self._frame_pool = None
         if self.sessions is not None:
             self.sessions.stop_all(self.clock.now())
         if self.journal is not None:
