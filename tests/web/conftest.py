@@ -28,10 +28,37 @@ def answer_screening(client: httpx.Client, red_flag: str | None = None) -> httpx
 Screen = Callable[..., httpx.Response]
 
 
+def local_client(url: str, timeout: float = 10) -> httpx.Client:
+    """An HTTP client that behaves like our own pages in a browser: it sends ``Origin`` and, on
+    writes, the CSRF token from its cookie as ``X-CSRF-Token`` (as ``static/js/api.js`` does)."""
+    http = httpx.Client(base_url=url, timeout=timeout, headers={"Origin": url})
+
+    def add_token(request: httpx.Request) -> None:
+        if request.method in ("GET", "HEAD") or "x-csrf-token" in request.headers:
+            return
+        token = http.cookies.get("backcoach_csrf")
+        if token is None:  # any page issues the cookie; a browser would have loaded one first
+            token = httpx.get(url + "/sharp-pain", timeout=timeout).cookies.get("backcoach_csrf")
+            if token is None:
+                return
+            http.cookies.set("backcoach_csrf", token)
+            request.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
+        request.headers["X-CSRF-Token"] = token
+
+    http.event_hooks["request"] = [add_token]
+    return http
+
+
 @pytest.fixture
 def screen() -> Screen:
     """``screen(client, red_flag=None)``: answer the onboarding form."""
     return answer_screening
+
+
+@pytest.fixture
+def open_client() -> Callable[..., httpx.Client]:
+    """``open_client(url, timeout=10)``: a browser-like client (``local_client``) for any server."""
+    return local_client
 
 
 @pytest.fixture
@@ -49,7 +76,7 @@ def server(settings: WebSettings) -> Iterator[BackgroundServer]:
 
 @pytest.fixture
 def client(server: BackgroundServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=10) as http:
+    with local_client(server.url) as http:
         yield http
 
 

@@ -188,7 +188,8 @@ def _fake_video(path: Path, seconds: float = 4.0) -> Path:
 
 
 def test_live_coaching_with_a_fake_camera(
-    playwright: Playwright, settings: WebSettings, tmp_path: Path, shots: Path, screen: Screen
+    playwright: Playwright, settings: WebSettings, tmp_path: Path, shots: Path, screen: Screen,
+    open_client: Callable[..., httpx.Client],
 ) -> None:
     video = _fake_video(tmp_path / "camera.y4m")
     args = [*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
@@ -196,7 +197,7 @@ def test_live_coaching_with_a_fake_camera(
     camera_browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
     try:
         with BackgroundServer(replace(settings, pose_backend="mediapipe", time_scale=1.0)) as live:
-            with httpx.Client(base_url=live.url) as http:
+            with open_client(live.url) as http:
                 screen(http)
             page = _page(camera_browser)
             page.goto(live.url + "/session")

@@ -21,6 +21,7 @@ from backcoach.core.catalog import Exercise, load_catalog
 from backcoach.core.plan import load_progression_rules
 from backcoach.core.safety import load_disclaimer, load_screening
 from backcoach.web.clock import ScaledClock
+from backcoach.web.csrf import CsrfMiddleware
 from backcoach.web.errors import http_exception_handler, server_error_handler
 from backcoach.web.guard import LocalOnlyMiddleware
 from backcoach.web.render import STATIC_DIR, make_templates
@@ -107,7 +108,10 @@ def create_app(
 
     app = Starlette(
         routes=_routes(),
-        middleware=[Middleware(LocalOnlyMiddleware, extra_hosts=settings.allowed_hosts)],
+        middleware=[
+            Middleware(LocalOnlyMiddleware, extra_hosts=settings.allowed_hosts),
+            Middleware(CsrfMiddleware, max_body_bytes=settings.max_body_bytes),
+        ],
         exception_handlers={HTTPException: http_exception_handler, 500: server_error_handler},
         lifespan=lifespan,
     )

@@ -20,6 +20,7 @@ from backcoach.core.profiles import valid_profile_name
 from backcoach.core.records import History
 from backcoach.core.safety import Disclaimer, SafetyDecision, Screening, session_decision
 from backcoach.web.clock import ScaledClock
+from backcoach.web.confirm import Confirmations
 from backcoach.web.errors import InputError
 from backcoach.web.settings import WebSettings
 
@@ -49,6 +50,7 @@ class AppState:
     sessions: SessionHub | None = None
     camera_clients: int = 0
     _profiles_seen: set[str] = field(default_factory=set)
+    confirmations: Confirmations = field(default_factory=Confirmations)
     _frame_pool: ThreadPoolExecutor | None = None
 
     def open(self) -> None:

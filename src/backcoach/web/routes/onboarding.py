@@ -18,6 +18,7 @@ from backcoach.core.safety import (
     needs_disclaimer,
     uncleared_red_flags,
 )
+from backcoach.web.confirm import CONFIRM_FIELD
 from backcoach.web.inputs import read_form
 from backcoach.web.render import render
 from backcoach.web.state import app_state, current_profile
@@ -84,17 +85,36 @@ async def cleared(request: Request) -> Response:
     state = app_state(request)
     profile = current_profile(request)
     form = await read_form(request, state.settings.max_body_bytes)
+    code = form.get(CONFIRM_FIELD)
+    if code is not None:
+        confirmed = state.confirmations.redeem(code, profile, "clear")
+        if confirmed is None:
+            return _page(request, "Nothing was recorded: the confirmation had expired. "
+                         "Please start again.", 409)
+        _clear(request, profile, confirmed)
+        return RedirectResponse("/today", status_code=303)
     note = form.get("note", "").strip()
     if not note or len(note) > 500:
         return _page(request, "Please write who checked you and what they said (up to 500 "
                      "characters).", 422)
     if form.get("confirm") != "yes":
         return _page(request, "Please tick the box to confirm a professional has cleared you.", 422)
+    return render(
+        request, "confirm.html", "Record the clearance?", page="welcome",
+        heading="Record that a professional has cleared you?",
+        lines=("Sessions will be allowed again. Record this only if a doctor or physiotherapist "
+               "has examined you and said you can do these exercises.", f"Your note: {note}"),
+        action="/welcome/cleared", code=state.confirmations.issue(profile, "clear", note),
+        button="Yes, record the clearance", button_class="secondary", cancel="/welcome",
+    )  # fmt: skip
+
+
+def _clear(request: Request, profile: str, note: str) -> None:
+    state = app_state(request)
     now = state.clock.now()
     for record in uncleared_red_flags(state.history(profile)):
         if record.id is not None:
             state.the_journal().clear_screening(profile, record.id, now, note)
-    return RedirectResponse("/today", status_code=303)
 
 
 ROUTES = [

@@ -23,10 +23,23 @@ export async function getJSON(url) {
   return parse(await fetch(url, { headers: { Accept: "application/json" } }));
 }
 
+// The CSRF token (web/csrf.py): the cookie's current value (renewed after a server restart),
+// else the one the page was rendered with.
+export function csrfToken() {
+  const cookie = document.cookie.split("; ").find((c) => c.startsWith("backcoach_csrf="));
+  if (cookie) return cookie.slice("backcoach_csrf=".length);
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.content : "";
+}
+
 export async function postJSON(url, body) {
   return parse(await fetch(url, {
     method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    headers: {
+      "Content-Type": "application/json",
+      Accept: "application/json",
+      "X-CSRF-Token": csrfToken(),
+    },
     body: JSON.stringify(body ?? {}),
   }));
 }
