@@ -73,6 +73,8 @@ def is_video_file(path: Path) -> bool:
     """Whether ``path`` should be treated as a video: by its extension or by its first bytes."""
     if path.suffix.lower() in VIDEO_SUFFIXES:
         return True
+    if not path.is_file():  # a pipe or a device: never opened (it could block or never end)
+        return False
     try:
         with path.open("rb") as handle:
             return _looks_like_video_bytes(handle.read(16))

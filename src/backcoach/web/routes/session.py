@@ -6,6 +6,7 @@ page polls ``GET /api/sessions/{id}`` (which advances the timers) and posts the 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.requests import Request
@@ -44,7 +45,7 @@ async def sharp_pain_page(request: Request) -> Response:
 
 def _session_id(request: Request) -> int:
     raw = request.path_params["session_id"]
-    if not raw.isdigit() or len(raw) > 12:
+    if not re.fullmatch(r"[0-9]{1,12}", raw):
         raise InputError("the session id must be a whole number", 404)
     return int(raw)
 
