@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import struct
 from collections.abc import Callable
 from dataclasses import replace
@@ -175,3 +176,21 @@ def test_idle_camera_sockets_are_closed_and_free_their_slot(tmp_path: Any) -> No
         code, reason, ready = asyncio.run(scenario(running))
     assert code == 1001 and "no frame" in reason
     assert ready == "ready"
+
+
+# --- failure 11: deleted data stayed readable in the WAL file -----------------------------------
+
+def test_deleted_data_cannot_be_read_back_from_the_files(
+    onboarded: httpx.Client, settings: WebSettings, screen: Screen
+) -> None:
+    secret = "veryrecognisablename"
+    assert onboarded.post("/settings/profile", data={"profile": secret}).status_code == 303
+    assert screen(onboarded).status_code == 303
+    asked = onboarded.post("/settings/delete", data={"confirm": "DELETE"})
+    code = re.search(r'name="confirmation" value="([^"]+)"', asked.text)
+    assert code is not None
+    deleted = onboarded.post("/settings/delete", data={"confirmation": code.group(1)})
+    assert deleted.status_code == 303
+    assert settings.data_dir is not None
+    for path in settings.data_dir.iterdir():  # the server still runs: the WAL is in use
+        assert secret.encode() not in path.read_bytes(), path.name

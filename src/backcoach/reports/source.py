@@ -6,12 +6,13 @@ place that knows where each input comes from.
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from backcoach.core.catalog import Catalog
 from backcoach.core.psfs import load_psfs_scale
+from backcoach.core.records import History
 from backcoach.core.safety import load_disclaimer, load_screening
-from backcoach.reports.period import ReportPeriod
+from backcoach.reports.period import ReportPeriod, clamp_period
 from backcoach.reports.summary import ReportSource
 from backcoach.storage.journal import Journal
 from backcoach.storage.psfs import psfs_records
@@ -25,18 +26,43 @@ def load_report_source(
     tz: tzinfo,
     period: ReportPeriod | None = None,
 ) -> ReportSource:
-    """Everything a report or export of ``profile`` needs; ``tz`` is the person's time zone."""
+    """Everything a report or export of ``profile`` needs; ``tz`` is the person's time zone.
+
+    The period is clamped (``clamp_period``): whatever was asked and whatever dates the journal
+    holds, the report covers at most a few years, so it finishes in bounded time and memory.
+    """
     screening = load_screening()
+    history = journal.history(profile)
+    first, last = record_days(history, tz)
+    today = generated_at.astimezone(tz).date()
     return ReportSource(
         profile=profile,
-        history=journal.history(profile),
+        history=history,
         catalog=catalog,
         disclaimer=load_disclaimer().text,
         generated_at=generated_at,
-        period=period or ReportPeriod(),
+        period=clamp_period(period or ReportPeriod(), first, last, today),
         psfs=psfs_records(journal, profile),
         psfs_attribution=load_psfs_scale().attribution,
         screening_questions={q.id: q.text for q in screening.questions},
         flag_titles={flag_id: flag.title for flag_id, flag in screening.flags.items()},
         tz=tz,
     )
+
+
+def _local_day(moment: datetime, tz: tzinfo) -> date:
+    try:
+        return moment.astimezone(tz).date()
+    except OverflowError:  # a time at the very end of year 9999
+        return moment.date()
+
+
+def record_days(history: History, tz: tzinfo) -> tuple[date | None, date | None]:
+    """The first and last local day holding any record (``None, None`` for an empty journal)."""
+    moments = [s.started_at for s in history.sessions]
+    moments += [s.taken_at for s in history.screenings]
+    moments += [c.at for c in history.plan_changes]
+    moments += [n.at for n in history.notes]
+    days = [_local_day(m, tz) for m in moments]
+    days += [c.day for c in history.checkins]
+    return (min(days), max(days)) if days else (None, None)

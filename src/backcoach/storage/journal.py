@@ -6,6 +6,7 @@ soon as ``add_set`` returns, so killing the process mid-session loses nothing al
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -91,11 +92,12 @@ class Journal:
         if url is None:
             folder = resolve_data_dir(data_dir)
             try:
-                folder.mkdir(parents=True, exist_ok=True)
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             except OSError as exc:
                 raise StorageError(f"cannot create the data folder {folder}: {exc}") from exc
             path = folder / DATABASE_FILENAME
             check_sqlite_file(path)
+            _private(path)
             url = sqlite_url(path)
         where = str(path) if path is not None else _safe_url(url)
         try:
@@ -186,10 +188,23 @@ class Journal:
 
     def forget(self, profile: str) -> None:
         """Delete the profile and every record of it. Unknown profiles raise
-        ``UnknownProfileError``."""
+        ``UnknownProfileError``. The deleted rows are then wiped from the file and its
+        write-ahead log (checkpoint + VACUUM), so they cannot be read back from the disk."""
         with self.transaction() as session:
             row = self._profile(session, profile, create=False)
             session.delete(row)
+        self.scrub()
+
+    def scrub(self) -> None:
+        """Rewrite a SQLite journal without its free pages and empty its WAL file."""
+        if self._engine.dialect.name != "sqlite":
+            return
+        with self._engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            connection.commit()
+        with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM")
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def add_history(
         self, profile: str, history: History, also: Callable[[Session, int], None] | None = None
@@ -380,3 +395,13 @@ def _safe_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except (SQLAlchemyError, ValueError):
         return "<database URL>"
+
+
+def _private(path: Path) -> None:
+    """Create the journal file readable by its owner only (SQLite gives its WAL and shared-memory
+    files the same mode); an existing journal's mode is tightened too."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+        os.chmod(path, 0o600)
+    except OSError:
+        pass  # a read-only folder: opening it reports the real problem
