@@ -29,6 +29,21 @@ def _trim_function() -> Callable[[int], int] | None:
     return result
 
 
+_M_ARENA_MAX = -8  # glibc's mallopt parameter number
+
+
+def limit_arenas(count: int = 2) -> None:
+    """Cap glibc's malloc arenas (default: 8 per core), so frames posed in many threads
+    (ours and MediaPipe's) reuse a few heaps instead of each keeping its own high-water mark."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    try:
+        ctypes.CDLL(name).mallopt(_M_ARENA_MAX, count)
+    except (OSError, AttributeError):
+        return
+
+
 def release_memory() -> None:
     """Collect garbage and hand free heap pages back to the operating system (blocking)."""
     gc.collect()

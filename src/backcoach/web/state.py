@@ -56,6 +56,9 @@ class AppState:
     def open(self) -> None:
         from backcoach.web.sessions import SessionHub
 
+        from backcoach.web.memory import limit_arenas
+
+        limit_arenas()
         self.journal = self.journal_factory()
         self.sessions = SessionHub(self)
         self._frame_pool = ThreadPoolExecutor(
