@@ -35,7 +35,7 @@ from websockets.typing import Origin
 from backcoach.web.server import free_port
 
 sys.path.insert(0, str(Path(__file__).parent))
-from ws_latency import load_frames  # noqa: E402  (the same demo frames)
+from ws_latency import load_frames
 
 
 def rss_mb(pid: int) -> float:
@@ -153,7 +153,8 @@ def main() -> None:
     print(f"server RSS: start {start:.0f} MB, after warm-up {warm:.0f} MB, "
           f"peak during flood {sampler.peak:.0f} MB, 5 s after {after:.0f} MB "
           f"({after - warm:+.0f} MB vs warm)")
-    print(f"/today latency at rest: median {statistics.median(rest):.1f} ms, p95 {p95(rest):.1f} ms")
+    print(f"/today latency at rest: median {statistics.median(rest):.1f} ms, "
+          f"p95 {p95(rest):.1f} ms")
     print(f"/today latency during flood: median {statistics.median(during):.1f} ms, "
           f"p95 {p95(during):.1f} ms ({len(during)} requests)")
 

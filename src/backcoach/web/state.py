@@ -54,9 +54,8 @@ class AppState:
     _frame_pool: ThreadPoolExecutor | None = None
 
     def open(self) -> None:
-        from backcoach.web.sessions import SessionHub
-
         from backcoach.web.memory import limit_arenas
+        from backcoach.web.sessions import SessionHub
 
         limit_arenas()
         self.journal = self.journal_factory()
