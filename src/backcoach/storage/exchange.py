@@ -336,7 +336,7 @@ def parse_export(data: Any) -> JournalExportV1:
 #: Times outside these years are typing mistakes or hostile files; they would make every period
 #: (reports, history charts) span millennia.
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
-LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+LATEST = datetime(2201, 1, 1, tzinfo=UTC)
 
 
 def _check_values(value: Any, where: str = "the export") -> None:
@@ -352,7 +352,7 @@ def _check_values(value: Any, where: str = "the export") -> None:
         raise ImportFormatError(f"{where}: the text holds characters that are not valid Unicode")
     elif isinstance(value, datetime) and not EARLIEST <= value < LATEST:
         raise ImportFormatError(
-            f"{where}: the time {value.isoformat()} is outside the years 1970 to 2199"
+            f"{where}: the time {value.isoformat()} is outside the years 1970 to 2200"
         )
     elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
         raise ImportFormatError(f"{where}: the number is far too large")

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -246,6 +246,19 @@ class Journal:
                 return History()
             return _history(session, row.id)
 
+    def recent_history(self, profile: str, since: datetime) -> History:
+        """What today's safety decision and plan need, read by index, whatever the journal's
+        size: every disclaimer acknowledgement and screening (a few a month), the latest plan
+        change of each exercise and all changes since ``since``, the sessions since ``since``
+        plus the one just before (rules compare a pain score with the previous one), and the
+        check-ins and notes since then. Oldest first, as ``history``."""
+        validate_profile_name(profile)
+        with self.transaction() as session:
+            row = session.scalar(select(Profile).where(Profile.name == profile))
+            if row is None:
+                return History()
+            return _recent_history(session, row.id, since)
+
     # --- writing ------------------------------------------------------------------------------
 
     def add_disclaimer_ack(self, profile: str, ack: DisclaimerAck) -> None:
@@ -405,3 +418,78 @@ def _private(path: Path) -> None:
         os.chmod(path, 0o600)
     except OSError:
         pass  # a read-only folder: opening it reports the real problem
+
+
+def _recent_sessions(session: Session, profile_id: int, since: datetime) -> list[SessionRow]:
+    mine = select(SessionRow).where(SessionRow.profile_id == profile_id)
+    before = session.scalars(
+        mine.where(SessionRow.started_at < since, SessionRow.pain_before.is_not(None))
+        .order_by(SessionRow.started_at.desc(), SessionRow.id.desc()).limit(1)
+        .options(selectinload(SessionRow.sets))
+    ).all()
+    after = session.scalars(
+        mine.where(SessionRow.started_at >= since)
+        .order_by(SessionRow.started_at, SessionRow.id).options(selectinload(SessionRow.sets))
+    ).all()
+    return [*before, *after]
+
+
+def _recent_changes(session: Session, profile_id: int, since: datetime) -> list[PlanChangeRow]:
+    mine = select(PlanChangeRow).where(PlanChangeRow.profile_id == profile_id)
+    exercises = session.scalars(
+        select(PlanChangeRow.exercise_id).where(PlanChangeRow.profile_id == profile_id).distinct()
+    ).all()
+    rows = {r.id: r for r in session.scalars(mine.where(PlanChangeRow.at >= since))}
+    for exercise_id in exercises:
+        latest = session.scalar(
+            mine.where(PlanChangeRow.exercise_id == exercise_id)
+            .order_by(PlanChangeRow.at.desc(), PlanChangeRow.id.desc()).limit(1)
+        )
+        if latest is not None:
+            rows[latest.id] = latest
+    return sorted(rows.values(), key=lambda r: (r.at, r.id))
+
+
+def _recent_screenings(session: Session, profile_id: int, since: datetime) -> list[ScreeningRow]:
+    """The latest screening, those since ``since`` and every red flag not yet cleared."""
+    mine = (select(ScreeningRow).where(ScreeningRow.profile_id == profile_id)
+            .options(selectinload(ScreeningRow.answers)))
+    open_flag = and_(ScreeningRow.cleared_at.is_(None),
+                     func.json_array_length(ScreeningRow.positive_flags) > 0)
+    rows = {r.id: r for r in session.scalars(mine.where(or_(ScreeningRow.taken_at >= since,
+                                                                open_flag)))}
+    latest = session.scalar(
+        mine.order_by(ScreeningRow.taken_at.desc(), ScreeningRow.id.desc()).limit(1)
+    )
+    if latest is not None:
+        rows[latest.id] = latest
+    return sorted(rows.values(), key=lambda r: (r.taken_at, r.id))
+
+
+def _recent_history(session: Session, profile_id: int, since: datetime) -> History:
+    acks = session.scalars(
+        select(DisclaimerAckRow)
+        .where(DisclaimerAckRow.profile_id == profile_id)
+        .order_by(DisclaimerAckRow.at, DisclaimerAckRow.id)
+    )
+    checkins = session.scalars(
+        select(CheckinRow)
+        .where(CheckinRow.profile_id == profile_id, CheckinRow.day >= since.date())
+        .order_by(CheckinRow.day, CheckinRow.id)
+    )
+    notes = session.scalars(
+        select(NoteRow).where(NoteRow.profile_id == profile_id, NoteRow.at >= since)
+        .order_by(NoteRow.at, NoteRow.id)
+    )
+    return History(
+        sessions=tuple(mapping.session_record(r)
+                       for r in _recent_sessions(session, profile_id, since)),
+        checkins=tuple(mapping.checkin_record(r) for r in checkins),
+        screenings=tuple(mapping.screening_record(r)
+                         for r in _recent_screenings(session, profile_id, since)),
+        plan_changes=tuple(mapping.plan_change_record(r)
+                           for r in _recent_changes(session, profile_id, since)),
+        disclaimer_acks=tuple(mapping.ack_record(r) for r in acks),
+        notes=tuple(mapping.note_record(r) for r in notes),
+    )
+

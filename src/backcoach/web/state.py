@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.requests import HTTPConnection
@@ -115,9 +116,25 @@ class AppState:
         self.the_journal().forget(profile)
         self._profiles_seen.discard(profile)
 
+    def recent_history(self, profile: str) -> History:
+        """Enough of the journal for today's decision and plan (``Journal.recent_history``):
+        the longest look-back of any rule (screening expiry, referral windows) plus two days,
+        so the answer equals the one from the whole history, at any journal size."""
+        self.history_known(profile)
+        referral = self.rules.referral
+        days = max(self.screening.expires_after_days, referral.sharp_stops_window_days,
+                   referral.worsening_window_days) + 2
+        since = self.clock.now() - timedelta(days=days)
+        return self.the_journal().recent_history(profile, since)
+
+    def history_known(self, profile: str) -> None:
+        if profile not in self._profiles_seen:
+            self.the_journal().ensure_profile(profile)
+            self._profiles_seen.add(profile)
+
     def decision(self, profile: str) -> SafetyDecision:
         return session_decision(
-            self.history(profile),
+            self.recent_history(profile),
             self.screening,
             self.disclaimer,
             self.clock.now(),
@@ -126,7 +143,7 @@ class AppState:
 
     def plan(self, profile: str) -> DailyPlan:
         now = self.clock.now()
-        return plan_for_day(self.catalog, self.history(profile), self.rules, now.date())
+        return plan_for_day(self.catalog, self.recent_history(profile), self.rules, now.date())
 
 
 def app_state(conn: HTTPConnection) -> AppState:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
@@ -10,6 +13,10 @@ from starlette.routing import Route
 from backcoach.web.charts import pain_chart, reps_chart
 from backcoach.web.render import render
 from backcoach.web.state import app_state, current_profile
+
+#: The page shows the last year (read by index, however long the journal); the report and the
+#: export hold everything.
+SHOWN_DAYS = 366
 
 _OUTCOMES = {
     "completed": "Completed",
@@ -21,7 +28,11 @@ _OUTCOMES = {
 
 async def history_page(request: Request) -> Response:
     state = app_state(request)
-    history = state.history(current_profile(request))
+    profile = current_profile(request)
+    state.history_known(profile)
+    since = state.clock.now() - timedelta(days=SHOWN_DAYS)
+    recent = state.the_journal().recent_history(profile, since)
+    history = replace(recent, sessions=tuple(s for s in recent.sessions if s.started_at >= since))
     names = {e.id: e.name for e in state.catalog}
     sessions = [
         {
