@@ -6,11 +6,10 @@ place that knows where each input comes from.
 
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from backcoach.core.catalog import Catalog
 from backcoach.core.psfs import load_psfs_scale
-from backcoach.core.records import History
 from backcoach.core.safety import load_disclaimer, load_screening
 from backcoach.reports.period import ReportPeriod, clamp_period
 from backcoach.reports.summary import ReportSource
@@ -25,23 +24,33 @@ def load_report_source(
     generated_at: datetime,
     tz: tzinfo,
     period: ReportPeriod | None = None,
+    *,
+    whole: bool = False,
 ) -> ReportSource:
     """Everything a report or export of ``profile`` needs; ``tz`` is the person's time zone.
 
     The period is clamped (``clamp_period``): whatever was asked and whatever dates the journal
-    holds, the report covers at most a few years, so it finishes in bounded time and memory.
+    holds, a report covers at most a few years, and only that window of the journal is read
+    (``Journal.recent_history``), so it finishes in bounded time and memory. ``whole=True``
+    (the FHIR export of everything) reads the whole journal.
     """
     screening = load_screening()
-    history = journal.history(profile)
-    first, last = record_days(history, tz)
     today = generated_at.astimezone(tz).date()
+    first, last = record_days(journal, profile, tz)
+    clamped = clamp_period(period or ReportPeriod(), first, last, today)
+    if whole:
+        history = journal.history(profile)
+    else:
+        start = clamped.start or first or today
+        since = datetime.combine(start, time.min, tz) - timedelta(days=1)
+        history = journal.recent_history(profile, since)
     return ReportSource(
         profile=profile,
         history=history,
         catalog=catalog,
         disclaimer=load_disclaimer().text,
         generated_at=generated_at,
-        period=clamp_period(period or ReportPeriod(), first, last, today),
+        period=clamped,
         psfs=psfs_records(journal, profile),
         psfs_attribution=load_psfs_scale().attribution,
         screening_questions={q.id: q.text for q in screening.questions},
@@ -57,12 +66,8 @@ def _local_day(moment: datetime, tz: tzinfo) -> date:
         return moment.date()
 
 
-def record_days(history: History, tz: tzinfo) -> tuple[date | None, date | None]:
+def record_days(journal: Journal, profile: str, tz: tzinfo) -> tuple[date | None, date | None]:
     """The first and last local day holding any record (``None, None`` for an empty journal)."""
-    moments = [s.started_at for s in history.sessions]
-    moments += [s.taken_at for s in history.screenings]
-    moments += [c.at for c in history.plan_changes]
-    moments += [n.at for n in history.notes]
-    days = [_local_day(m, tz) for m in moments]
-    days += [c.day for c in history.checkins]
+    moments, days = journal.record_span(profile)
+    days = [*days, *(_local_day(m, tz) for m in moments)]
     return (min(days), max(days)) if days else (None, None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 
@@ -259,6 +259,31 @@ class Journal:
                 return History()
             return _recent_history(session, row.id, since)
 
+    def record_span(self, profile: str) -> tuple[list[datetime], list[date]]:
+        """The earliest and latest moments of every kind of record (indexed min/max queries,
+        no records loaded) and the first and last check-in days; empty lists for none."""
+        validate_profile_name(profile)
+        moments: list[datetime] = []
+        days: list[date] = []
+        with self.transaction() as session:
+            owner = session.scalar(select(Profile.id).where(Profile.name == profile))
+            if owner is None:
+                return moments, days
+            for column, table_owner in ((SessionRow.started_at, SessionRow.profile_id),
+                                        (ScreeningRow.taken_at, ScreeningRow.profile_id),
+                                        (PlanChangeRow.at, PlanChangeRow.profile_id),
+                                        (NoteRow.at, NoteRow.profile_id)):
+                low, high = session.execute(
+                    select(func.min(column), func.max(column)).where(table_owner == owner)
+                ).one()
+                moments += [m for m in (low, high) if m is not None]
+            low_day, high_day = session.execute(
+                select(func.min(CheckinRow.day), func.max(CheckinRow.day))
+                .where(CheckinRow.profile_id == owner)
+            ).one()
+            days += [d for d in (low_day, high_day) if d is not None]
+        return [mapping.aware(m, "record time") for m in moments], days
+
     # --- writing ------------------------------------------------------------------------------
 
     def add_disclaimer_ack(self, profile: str, ack: DisclaimerAck) -> None:
@@ -441,28 +466,31 @@ def _recent_changes(session: Session, profile_id: int, since: datetime) -> list[
     ).all()
     rows = {r.id: r for r in session.scalars(mine.where(PlanChangeRow.at >= since))}
     for exercise_id in exercises:
-        latest = session.scalar(
-            mine.where(PlanChangeRow.exercise_id == exercise_id)
-            .order_by(PlanChangeRow.at.desc(), PlanChangeRow.id.desc()).limit(1)
-        )
-        if latest is not None:
-            rows[latest.id] = latest
+        of_exercise = mine.where(PlanChangeRow.exercise_id == exercise_id)
+        for query in (of_exercise, of_exercise.where(PlanChangeRow.at < since)):
+            latest = session.scalar(
+                query.order_by(PlanChangeRow.at.desc(), PlanChangeRow.id.desc()).limit(1)
+            )
+            if latest is not None:  # the latest, and the one in effect at ``since``
+                rows[latest.id] = latest
     return sorted(rows.values(), key=lambda r: (r.at, r.id))
 
 
 def _recent_screenings(session: Session, profile_id: int, since: datetime) -> list[ScreeningRow]:
-    """The latest screening, those since ``since`` and every red flag not yet cleared."""
+    """The latest screening, the one in effect at ``since``, those since, and every red flag
+    not yet cleared."""
     mine = (select(ScreeningRow).where(ScreeningRow.profile_id == profile_id)
             .options(selectinload(ScreeningRow.answers)))
     open_flag = and_(ScreeningRow.cleared_at.is_(None),
                      func.json_array_length(ScreeningRow.positive_flags) > 0)
     rows = {r.id: r for r in session.scalars(mine.where(or_(ScreeningRow.taken_at >= since,
                                                                 open_flag)))}
-    latest = session.scalar(
-        mine.order_by(ScreeningRow.taken_at.desc(), ScreeningRow.id.desc()).limit(1)
-    )
-    if latest is not None:
-        rows[latest.id] = latest
+    for query in (mine, mine.where(ScreeningRow.taken_at < since)):
+        latest = session.scalar(
+            query.order_by(ScreeningRow.taken_at.desc(), ScreeningRow.id.desc()).limit(1)
+        )
+        if latest is not None:  # the latest, and the one in effect at ``since``
+            rows[latest.id] = latest
     return sorted(rows.values(), key=lambda r: (r.taken_at, r.id))
 
 

@@ -54,14 +54,15 @@ def report_period(request: Request) -> ReportPeriod:
     return ReportPeriod(start=start, end=end)
 
 
-def _source(request: Request, period: ReportPeriod) -> ReportSource:
+def _source(request: Request, period: ReportPeriod, *, whole: bool = False) -> ReportSource:
     from backcoach.reports.source import load_report_source
 
     state = app_state(request)
     profile = current_profile(request)
-    state.history(profile)  # creates the profile, as every page does
+    state.history_known(profile)  # creates the profile, as every page does
     return load_report_source(
-        state.the_journal(), profile, state.catalog, state.clock.now(), local_timezone(), period
+        state.the_journal(), profile, state.catalog, state.clock.now(), local_timezone(), period,
+        whole=whole,
     )
 
 
@@ -106,7 +107,7 @@ async def fhir_bundle(request: Request) -> Response:
     from backcoach.reports.fhir import bundle_json
 
     def make() -> tuple[str, str]:
-        source = _source(request, ReportPeriod())
+        source = _source(request, ReportPeriod(), whole=True)
         return source.profile, bundle_json(source)
 
     profile, text = await _off_loop(make)
