@@ -7,6 +7,7 @@ reach it through ``app_state(request)``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -77,7 +78,8 @@ class AppState:
         if self.camera_clients == 0 and self._frame_pool is not None:
             from backcoach.web.memory import release_memory
 
-            await self.run_frame(lambda _: release_memory(), None)
+            with contextlib.suppress(RuntimeError):  # the pool is shut down: the app is ending
+                await self.run_frame(lambda _: release_memory(), None)
 
     def close(self) -> None:
         if self._frame_pool is not None:
@@ -131,6 +133,14 @@ class AppState:
         if profile not in self._profiles_seen:
             self.the_journal().ensure_profile(profile)
             self._profiles_seen.add(profile)
+
+    def decision_and_plan(self, profile: str) -> tuple[SafetyDecision, DailyPlan]:
+        """Both from one read of the journal (the ``/today`` page shows both)."""
+        history = self.recent_history(profile)
+        now = self.clock.now()
+        decision = session_decision(history, self.screening, self.disclaimer, now,
+                                    self.rules.referral)
+        return decision, plan_for_day(self.catalog, history, self.rules, now.date())
 
     def decision(self, profile: str) -> SafetyDecision:
         return session_decision(

@@ -149,7 +149,7 @@ def _calendar(state: AppState, profile: str, times_text: str) -> bytes:
         suggested_times,
     )
 
-    if uncleared_red_flags(state.history(profile)):
+    if uncleared_red_flags(state.recent_history(profile)):
         raise InputError(
             "Your screening found signs that need a professional's check first, so no exercise "
             "reminders are made. Once you are cleared, record it on the welcome page.",
