@@ -32,8 +32,8 @@ export function csrfToken() {
   return meta ? meta.content : "";
 }
 
-export async function postJSON(url, body) {
-  return parse(await fetch(url, {
+function post(url, body) {
+  return fetch(url, {
     method: "POST",
     headers: {
       "Content-Type": "application/json",
@@ -41,5 +41,16 @@ export async function postJSON(url, body) {
       "X-CSRF-Token": csrfToken(),
     },
     body: JSON.stringify(body ?? {}),
-  }));
+  });
+}
+
+export async function postJSON(url, body) {
+  let response = await post(url, body);
+  if (response.status === 403) {
+    // The server restarted since this page loaded: any page renews the token cookie, then the
+    // write (above all a SHARP PAIN stop) is sent once more.
+    await fetch("/sharp-pain", { method: "HEAD" });
+    response = await post(url, body);
+  }
+  return parse(response);
 }
