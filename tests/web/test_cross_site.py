@@ -113,6 +113,7 @@ def test_a_page_on_another_origin_cannot_change_the_journal(
             browser.close()
     finally:
         httpd.shutdown()
+        httpd.server_close()
     assert "ws-open" not in title
     with Journal.open(settings.data_dir) as journal:
         history = journal.history(settings.profile)
