@@ -131,7 +131,7 @@ def test_red_flag_blocks_sessions_until_cleared(ready: Run) -> None:
     assert "emergency" in refused.stdout.lower()  # the advice matched to the flag
     assert "no session today" in refused.stderr
     assert _export(run)["sessions"] == []
-    cleared = run("clear", "--note", "GP examined me, all fine", "--yes")
+    cleared = run("clear", "--by", "Dr Lee, GP", "--note", "GP examined me, all fine", "--yes")
     assert cleared.returncode == 0
     allowed = run(*FAST, input="1\ns\n")
     assert allowed.returncode == 0, allowed.stderr

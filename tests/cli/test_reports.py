@@ -291,3 +291,24 @@ def test_export_fhir_validates(recorded: Path, tmp_path: Path, run: Callable[...
     assert '"72514-3"' in out.read_text("utf-8")
     printed = run(recorded, "export", "--format", "fhir")
     assert json.loads(printed.stdout)["resourceType"] == "Bundle"
+
+
+def test_remind_saves_times_days_and_goal_for_the_profile_and_the_ics_follows(
+    tmp_path: Path, run: Callable[..., Result]
+) -> None:
+    data = tmp_path / "data"
+    _record_journal(data)
+    saved = run(data, "remind", "--times", "07:15,17:45", "--days", "mon,wed,fri", "--goal", "3",
+                "--save")  # fmt: skip
+    assert saved.returncode == 0, saved.stderr
+    shown = run(data, "remind")
+    assert "07:15, 17:45, Mon, Wed, Fri" in shown.stdout and "Weekly goal: 3 days" in shown.stdout
+    ics = tmp_path / "sessions.ics"
+    assert run(data, "remind", "--ics", str(ics)).returncode == 0
+    events = Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+    assert [e["DTSTART"].dt.strftime("%H:%M") for e in events] == ["07:15", "17:45"]
+    assert all(e["RRULE"]["FREQ"] == ["WEEKLY"] for e in events)
+    assert events[0]["RRULE"]["BYDAY"] == ["MO", "WE", "FR"]
+    bad = run(data, "remind", "--days", "someday", "--save")
+    assert bad.returncode == 1 and "not a day" in bad.stderr
+    assert "07:15" in run(data, "remind").stdout  # nothing lost

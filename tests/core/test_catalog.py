@@ -76,3 +76,11 @@ def test_unknown_id_names_the_known_ones() -> None:
     assert "toe-touch" in str(info.value)
     assert "knee-to-chest" in str(info.value)
     assert "toe-touch" not in catalog
+
+
+def test_a_lying_exercise_leaves_time_to_get_down_to_the_floor(catalog_copy: Path) -> None:
+    path = catalog_copy / "knee-to-chest.toml"
+    text = path.read_text(encoding="utf-8").replace("get_ready_s = 15", "get_ready_s = 5")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"knee-to-chest\.toml.*at least 10 s"):
+        load_catalog(catalog_copy)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -15,9 +17,13 @@ from backcoach.core.plan import load_progression_rules, plan_for_day
 from backcoach.core.records import (
     DisclaimerAck,
     History,
+    MorningCheckin,
+    MorningFeeling,
+    ProfessionalAdvice,
     ScreeningRecord,
     SessionOutcome,
     SessionRecord,
+    SharpPainEvent,
 )
 from backcoach.core.safety import (
     SHARP_PAIN_MESSAGE,
@@ -218,20 +224,47 @@ def test_marked_pain_rise_asks_for_a_new_screening(pains: tuple[int, ...], rescr
     assert decision.allowed is not rescreen
 
 
-def test_repeated_sharp_pain_stops_advise_a_professional() -> None:
+def test_repeated_sharp_pain_holds_sessions_until_professional_advice() -> None:
     rules = load_progression_rules()
     sharp = tuple(
         _session(T0 + timedelta(days=d, hours=1), 3, None, outcome=SessionOutcome.SHARP_PAIN)
         for d in (1, 3)
     )
-    history = History(sessions=sharp, screenings=_ready().screenings,
+    checkin = MorningCheckin(day=(T0 + timedelta(days=4)).date(), feeling=MorningFeeling.SAME,
+                             at=T0 + timedelta(days=4))
+    history = History(sessions=sharp, screenings=_ready().screenings, checkins=(checkin,),
                       disclaimer_acks=_ready().disclaimer_acks)  # fmt: skip
-    now = T0 + timedelta(days=4)
+    now = T0 + timedelta(days=4, hours=2)
     assert session_decision(history, SCREENING, DISCLAIMER, now).code == "ok"
     decision = session_decision(history, SCREENING, DISCLAIMER, now, rules.referral)
-    assert (decision.allowed, decision.code) == (True, "see_professional")
-    assert decision.message == rules.referral.advice
-    assert "sharp pain" in decision.advice[0]
+    assert (decision.allowed, decision.code) == (False, "sharp_pain_referral")
+    assert "2 times" in decision.message
+    assert decision.advice == (rules.referral.advice,)
+    advised = replace(history, professional_advice=(ProfessionalAdvice(
+        at=now, by="Dr Lee", on=now.date(), said="Carry on gently"),))
+    later = now + timedelta(minutes=5)
+    assert session_decision(advised, SCREENING, DISCLAIMER, later, rules.referral).allowed
+
+
+def test_sharp_pain_makes_the_rest_of_the_local_day_a_rest_day() -> None:
+    # 06:30 UTC is 22:30 the evening before in Los Angeles (UTC-8), 19:30 in Tonga (UTC+13).
+    stop_at = datetime(2026, 3, 4, 6, 30, tzinfo=UTC)
+    event = SharpPainEvent(at=stop_at, place="history")
+    history = replace(_ready(), sharp_pain_events=(event,))
+    la, tonga = ZoneInfo("America/Los_Angeles"), ZoneInfo("Pacific/Tongatapu")
+    same_evening = stop_at + timedelta(hours=1)  # 23:30 in Los Angeles
+    after_midnight = stop_at + timedelta(hours=4)  # 02:30 next day in LA, 23:30 in Tonga
+    assert session_decision(history, SCREENING, DISCLAIMER, same_evening, zone=la).code == (
+        "sharp_pain_rest")
+    decision = session_decision(history, SCREENING, DISCLAIMER, after_midnight, zone=la)
+    assert decision.code == "checkin_needed"
+    assert session_decision(history, SCREENING, DISCLAIMER, after_midnight,
+                            zone=tonga).code == "sharp_pain_rest"
+    next_la_morning = after_midnight + timedelta(hours=6)
+    checked = replace(history, checkins=(MorningCheckin(
+        day=next_la_morning.date(), feeling=MorningFeeling.BETTER, at=next_la_morning),))
+    assert session_decision(checked, SCREENING, DISCLAIMER, next_la_morning + timedelta(
+        minutes=1), zone=la).code == "ok"
 
 
 def test_sharp_pain_message_says_stop_and_seek_advice() -> None:

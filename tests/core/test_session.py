@@ -31,6 +31,8 @@ OK = SafetyDecision(True, "ok", "You can start a session.")
 PLAN = plan_for_day(CATALOG, History(), load_progression_rules(), T0.date())
 KNEE = CATALOG.get("knee-to-chest")
 HIP = CATALOG.get("hip-flexor-stretch")
+NECK = CATALOG.get("neck-flexion")
+PACE = Pacing(5, 5)  # short fixed countdowns keep the arithmetic of most tests readable
 
 
 def _plan(*ids: str) -> DailyPlan:
@@ -55,7 +57,7 @@ def test_blocked_decision_cannot_start() -> None:
 
 
 def test_full_session_walks_every_step_and_completes() -> None:
-    session = GuidedSession(_plan("knee-to-chest"), T0, OK)
+    session = GuidedSession(_plan("knee-to-chest"), T0, OK, pacing=Pacing(5, 5))
     assert session.state is SessionState.PAIN_BEFORE
     effects = session.record_pain_before(2, T0)
     assert session.state is SessionState.GET_READY
@@ -106,7 +108,7 @@ def test_sided_exercise_does_the_left_side_then_the_right() -> None:
 
 @pytest.mark.parametrize("score", [-1, 11, 3.5, "5", True, None])
 def test_pain_scores_outside_0_to_10_are_refused(score: object) -> None:
-    session = GuidedSession(PLAN, T0, OK)
+    session = GuidedSession(PLAN, T0, OK, pacing=PACE)
     with pytest.raises(InvalidPainScore, match="whole number from 0") as info:
         session.record_pain_before(score, T0)  # type: ignore[arg-type]
     assert isinstance(info.value, ValueError)
@@ -114,13 +116,13 @@ def test_pain_scores_outside_0_to_10_are_refused(score: object) -> None:
 
 
 def test_pain_after_is_only_asked_at_the_end() -> None:
-    session = GuidedSession(PLAN, T0, OK)
+    session = GuidedSession(PLAN, T0, OK, pacing=PACE)
     with pytest.raises(SessionError, match="pain after"):
         session.record_pain_after(3, T0)
 
 
 def test_sharp_pain_ends_at_once_and_keeps_the_reps_done() -> None:
-    session = GuidedSession(_plan("knee-to-chest", "neck-flexion"), T0, OK)
+    session = GuidedSession(_plan("knee-to-chest", "neck-flexion"), T0, OK, pacing=PACE)
     session.record_pain_before(2, T0)
     session.tick(_at(5 + 5 + 10 + 2))  # one rep done, in the second hold
     effects = session.sharp_pain(_at(23))
@@ -139,7 +141,7 @@ def test_sharp_pain_ends_at_once_and_keeps_the_reps_done() -> None:
 
 
 def test_stop_before_any_exercise_records_no_exercise() -> None:
-    session = GuidedSession(PLAN, T0, OK)
+    session = GuidedSession(PLAN, T0, OK, pacing=PACE)
     (ended,) = session.stop(_at(3))
     assert isinstance(ended, SessionEnded)
     assert ended.record.outcome is SessionOutcome.STOPPED
@@ -147,7 +149,7 @@ def test_stop_before_any_exercise_records_no_exercise() -> None:
 
 
 def test_pause_freezes_the_countdown() -> None:
-    session = GuidedSession(_plan("knee-to-chest"), T0, OK)
+    session = GuidedSession(_plan("knee-to-chest"), T0, OK, pacing=PACE)
     session.record_pain_before(2, T0)
     session.tick(_at(6))  # 1 s into the first hold
     session.pause(_at(7))
@@ -163,7 +165,7 @@ def test_pause_freezes_the_countdown() -> None:
 
 
 def test_next_skips_the_countdown_and_an_early_hold_counts_its_real_length() -> None:
-    session = GuidedSession(_plan("knee-to-chest"), T0, OK)
+    session = GuidedSession(_plan("knee-to-chest"), T0, OK, pacing=PACE)
     session.record_pain_before(2, T0)
     session.next(_at(1))
     assert session.state is SessionState.HOLD
@@ -179,7 +181,7 @@ def test_next_skips_the_countdown_and_an_early_hold_counts_its_real_length() -> 
 
 
 def test_skip_exercise_keeps_what_was_done_and_moves_on() -> None:
-    session = GuidedSession(_plan("knee-to-chest", "neck-flexion"), T0, OK)
+    session = GuidedSession(_plan("knee-to-chest", "neck-flexion"), T0, OK, pacing=PACE)
     session.record_pain_before(2, T0)
     session.tick(_at(11))
     session.pause(_at(11))
@@ -191,10 +193,11 @@ def test_skip_exercise_keeps_what_was_done_and_moves_on() -> None:
 
 
 def test_camera_mode_counts_reps_from_the_camera_only() -> None:
-    session = GuidedSession(_plan("hip-flexor-stretch"), T0, OK, camera=True)
+    slow = Pacing(5, 5, camera_grace_s=120)
+    session = GuidedSession(_plan("hip-flexor-stretch"), T0, OK, pacing=slow, camera=True)
     session.record_pain_before(2, T0)
     session.tick(_at(60))
-    assert session.state is SessionState.HOLD  # the timer does not end a camera hold
+    assert session.state is SessionState.HOLD  # the timer alone does not end a camera hold
     wrong = session.camera_rep(11.0, "right", 0.9, _at(61))
     assert isinstance(wrong[0], Cue) and "left" in wrong[0].text
     assert session.current().rep == 1
@@ -211,7 +214,7 @@ def test_camera_mode_counts_reps_from_the_camera_only() -> None:
 
 
 def test_camera_rep_outside_an_exercise_is_ignored() -> None:
-    session = GuidedSession(PLAN, T0, OK)
+    session = GuidedSession(PLAN, T0, OK, pacing=PACE)
     assert session.camera_rep(5.0, None, None, T0) == []
     assert session.record().sets == ()
 
@@ -222,7 +225,7 @@ def test_times_must_be_timezone_aware() -> None:
 
 
 def test_empty_plan_goes_straight_to_pain_after() -> None:
-    session = GuidedSession(DailyPlan(T0.date(), (), (), False), T0, OK)
+    session = GuidedSession(DailyPlan(T0.date(), (), (), False), T0, OK, pacing=PACE)
     session.record_pain_before(0, T0)
     assert session.state is SessionState.PAIN_AFTER
 
@@ -294,3 +297,55 @@ def test_random_events_never_crash_and_end_well_defined(
         assert done.reps >= 1 and done.ended_at >= done.started_at
     if record.outcome is SessionOutcome.SHARP_PAIN:
         assert ended[0].message == SHARP_PAIN_MESSAGE
+
+
+def test_a_camera_hold_past_its_timer_says_what_to_do_then_moves_on() -> None:
+    session = GuidedSession(_plan("knee-to-chest"), T0, OK, pacing=PACE, camera=True)
+    session.record_pain_before(2, T0)
+    session.tick(_at(5))
+    assert session.current(_at(6)).overdue_hint is None  # 4 s of the 5 s hold left
+    effects = session.tick(_at(11))  # the timer ran out at 10 s
+    assert session.state is SessionState.HOLD
+    (hint,) = [e for e in effects if isinstance(e, Cue)]
+    assert "come back to the start" in hint.text
+    view = session.current(_at(11))
+    assert view.overdue_hint == hint.text and view.grace_left_s == PACE.camera_grace_s - 1
+    assert session.tick(_at(12)) == []  # said once, not on every poll
+    effects = session.tick(_at(10 + PACE.camera_grace_s))
+    assert session.state is SessionState.REST and session.current().rep == 2
+    assert session.current().overdue_hint is None
+    session.tick(_at(10 + PACE.camera_grace_s + KNEE.rest_between_reps_s + 5.5))
+    assert any("come back" in c.text for c in _cues(session.tick(_at(80))))
+
+
+def _cues(effects: list[object]) -> list[Cue]:
+    return [e for e in effects if isinstance(e, Cue)]
+
+
+def test_transition_times_come_from_the_exercise_data() -> None:
+    assert KNEE.position == "lying" and KNEE.get_ready_s >= 10 and KNEE.get_up_s >= 10
+    session = GuidedSession(_plan("knee-to-chest", "neck-flexion"), T0, OK)
+    session.record_pain_before(2, T0)
+    assert session.current(T0).seconds_left == KNEE.get_ready_s  # down onto the mat
+    knee_s = KNEE.get_ready_s + 3 * 5 + 2 * KNEE.rest_between_reps_s
+    effects = session.tick(_at(knee_s))
+    assert session.current().exercise_id == "neck-flexion"
+    # Up from the mat and onto the chair: the knee-to-chest's get-up time comes first.
+    assert session.current().seconds_left == KNEE.get_up_s + NECK.get_ready_s
+    assert any("getting up" in c.text for c in _cues(effects))
+
+
+def test_time_left_counts_down_to_the_end_of_the_last_exercise() -> None:
+    session = GuidedSession(_plan("knee-to-chest", "hip-flexor-stretch"), T0, OK)
+    session.record_pain_before(2, T0)
+    total = session.current(T0).session_left_s
+    assert total is not None
+    end = T0
+    lefts = []
+    while session.state is not SessionState.PAIN_AFTER:
+        end += timedelta(seconds=1)
+        session.tick(end)
+        if session.state is not SessionState.PAIN_AFTER:
+            lefts.append(session.current(end).session_left_s)
+    assert (end - T0).total_seconds() == total
+    assert lefts == sorted(lefts, reverse=True) and lefts[-1] == 1

@@ -82,7 +82,7 @@ def test_pdf_has_pages_and_embedded_charts(pdf_path: Path) -> None:
     assert 2 <= len(reader.pages) <= 8
     # WeasyPrint shares one resource dictionary between pages: count distinct images
     images = {image.name: image for page in reader.pages for image in page.images}
-    assert len(images) == 5  # adherence, pain, exercises, quality, PSFS
+    assert len(images) == 4  # adherence, exercises, quality, PSFS (pain is vector SVG)
     assert all(i.image is not None and i.image.width >= 600 for i in images.values())
 
 
@@ -92,7 +92,7 @@ def test_rendered_pages_show_the_charts(pdf_path: Path) -> None:
     every = np.concatenate([page.reshape(-1, 3) for page in pages]).astype(int)
     # the adherence chart's green bars and the sharp-pain stop's red cross are drawn
     green = (abs(every - (0x2E, 0x7D, 0x32)).sum(axis=1) < 60).sum()
-    red = (abs(every - (0xC6, 0x28, 0x28)).sum(axis=1) < 60).sum()
+    red = (abs(every - (0xB0, 0x00, 0x20)).sum(axis=1) < 60).sum()  # the web chart's "!"
     assert green > 300 and red > 5
     for page in pages:  # no page is blank
         assert (page.min(axis=2) < 200).mean() > 0.01
@@ -102,7 +102,8 @@ def test_html_is_self_contained(source: ReportSource, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     write_report(source, out)
     html = out.read_text("utf-8")
-    assert html.count('src="data:image/png;base64,') == 5
+    assert html.count('src="data:image/png;base64,') == 4
+    assert html.count('src="data:image/svg+xml;base64,') == 1  # pain: the web page's chart
     assert "http://" not in html and "https://" not in html
     assert "<h2>Sharp-pain stops</h2>" in html
 
@@ -111,7 +112,8 @@ def test_charts_follow_the_data(source: ReportSource) -> None:
     data = build_report(source)
     charts = report_charts(data)
     assert set(charts) == {"adherence", "pain", "exercises", "quality", "psfs"}
-    assert all(chart.png.startswith(b"\x89PNG") for chart in charts.values())
+    assert all(chart.png.startswith(b"\x89PNG") for k, chart in charts.items() if k != "pain")
+    assert (charts["pain"].svg or "").startswith("<svg")
     no_camera = dataclasses.replace(data, quality=(), psfs=())
     assert set(report_charts(no_camera)) == {"adherence", "pain", "exercises"}
     html = render_html(no_camera, charts={})

@@ -38,6 +38,9 @@ def test_empty_folder_is_migrated_to_head(tmp_path: Path) -> None:
         "notes",
         "psfs",
         "psfs_activities",
+        "profile_settings",
+        "sharp_pain_events",
+        "professional_advice",
         "alembic_version",
     }
     assert tables == expected

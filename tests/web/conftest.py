@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
 import pytest
 
-from backcoach.web.server import BackgroundServer
+from backcoach.web.server import BackgroundServer, browser_client
 from backcoach.web.settings import WebSettings
 
 # Session timers run this much faster than real time, so a full guided session takes seconds.
@@ -29,24 +30,8 @@ Screen = Callable[..., httpx.Response]
 
 
 def local_client(url: str, timeout: float = 10) -> httpx.Client:
-    """An HTTP client that behaves like our own pages in a browser: it sends ``Origin`` and, on
-    writes, the CSRF token from its cookie as ``X-CSRF-Token`` (as ``static/js/api.js`` does)."""
-    http = httpx.Client(base_url=url, timeout=timeout, headers={"Origin": url})
-
-    def add_token(request: httpx.Request) -> None:
-        if request.method in ("GET", "HEAD") or "x-csrf-token" in request.headers:
-            return
-        token = http.cookies.get("backcoach_csrf")
-        if token is None:  # any page issues the cookie; a browser would have loaded one first
-            token = httpx.get(url + "/sharp-pain", timeout=timeout).cookies.get("backcoach_csrf")
-            if token is None:
-                return
-            http.cookies.set("backcoach_csrf", token)
-            request.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
-        request.headers["X-CSRF-Token"] = token
-
-    http.event_hooks["request"] = [add_token]
-    return http
+    """An HTTP client that behaves like our own pages in a browser (``browser_client``)."""
+    return browser_client(url, timeout=timeout)
 
 
 @pytest.fixture
@@ -75,9 +60,46 @@ def server(settings: WebSettings) -> Iterator[BackgroundServer]:
 
 
 @pytest.fixture
+def real_time_server(settings: WebSettings) -> Iterator[BackgroundServer]:
+    """Session time at the wall clock's pace, for camera sessions fed frames as fast as the
+    server answers: a camera hold past its timer moves on by itself after a grace period, which
+    at the fast pace would pass before the frames arrive."""
+    with BackgroundServer(replace(settings, time_scale=1.0)) as running:
+        yield running
+
+
+@pytest.fixture
 def client(server: BackgroundServer) -> Iterator[httpx.Client]:
     with local_client(server.url) as http:
         yield http
+
+
+@pytest.fixture(scope="session")
+def fake_camera_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Y4M file (Chromium's fake camera input) from Sports2D's real demo video, at 640x360."""
+    import cv2
+    import Sports2D
+
+    path = tmp_path_factory.mktemp("camera") / "camera.y4m"
+    source = Path(Sports2D.__file__).parent / "Demo" / "demo.mp4"
+    capture = cv2.VideoCapture(str(source))
+    fps, seconds = 15, 4.0
+    step = max(1, round(capture.get(cv2.CAP_PROP_FPS) / fps))
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W640 H360 F{fps}:1 Ip A1:1 C420jpeg\n".encode())
+        index = written = 0
+        while written < seconds * fps:
+            ok, image = capture.read()
+            if not ok:
+                break
+            if index % step == 0:
+                frame = cv2.resize(image, (640, 360), interpolation=cv2.INTER_AREA)
+                out.write(b"FRAME\n" + cv2.cvtColor(frame, cv2.COLOR_BGR2YUV_I420).tobytes())
+                written += 1
+            index += 1
+    capture.release()
+    assert written > 10
+    return path
 
 
 @pytest.fixture

@@ -184,7 +184,7 @@ def test_deleted_data_cannot_be_read_back_from_the_files(
     onboarded: httpx.Client, settings: WebSettings, screen: Screen
 ) -> None:
     secret = "veryrecognisablename"
-    assert onboarded.post("/settings/profile", data={"profile": secret}).status_code == 303
+    assert onboarded.post("/settings/profile", data={"new": secret}).status_code == 303
     assert screen(onboarded).status_code == 303
     asked = onboarded.post("/settings/delete", data={"confirm": "DELETE"})
     code = re.search(r'name="confirmation" value="([^"]+)"', asked.text)

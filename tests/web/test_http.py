@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,7 +15,7 @@ Screen = Callable[..., httpx.Response]
 
 PAGES = ["/welcome", "/today", "/exercises", "/exercises/knee-to-chest",
          "/exercises/neck-flexion/practice", "/session",
-         "/history", "/function", "/settings", "/sharp-pain"]  # fmt: skip
+         "/history", "/function", "/settings", "/sharp-pain", "/learn", "/lan"]  # fmt: skip
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -49,19 +51,43 @@ def test_clear_answers_lead_to_today(client: httpx.Client, screen: Screen) -> No
 
 def test_a_red_flag_blocks_sessions_until_cleared(client: httpx.Client, screen: Screen) -> None:
     response = screen(client, red_flag="bladder_bowel")
-    assert response.status_code == 200
-    assert "emergency" in response.text.lower()
+    assert (response.status_code, response.headers["location"]) == (303, "/welcome/result")
+    result = client.get("/welcome/result")  # post/redirect/get: a reload re-submits nothing
+    assert 'id="emergency-advice"' in result.text
+    assert 'href="tel:112"' in result.text and "call your local emergency number" in (
+        result.text.lower())
+    assert result.text.index("emergency-advice") < result.text.index("red-flag-advice")
     refused = client.post("/api/sessions", json={})
     assert refused.status_code == 409
     assert "cannot start" in refused.json()["error"]
+    assert refused.json()["advice"]
     assert 'id="start-session"' not in client.get("/today").text
     assert 'id="start-button"' not in client.get("/session").text
-    asked = client.post("/welcome/cleared", data={"note": "GP checked me", "confirm": "yes"})
-    assert asked.status_code == 200 and "GP checked me" in asked.text
-    assert client.post("/api/sessions", json={}).status_code == 409  # not yet: confirm first
-    cleared = client.post("/welcome/cleared", data={"confirmation": _code(asked)})
+    fields = {"by": "Dr Lee, GP", "on": date.today().isoformat(), "said": "Exercise is fine"}
+    assert client.post("/welcome/cleared", data={"note": "GP checked me"}).status_code == 422
+    checked = client.post("/welcome/cleared", data=fields)
+    assert checked.status_code == 200 and 'id="confirm-clearance"' in checked.text
+    assert client.post("/api/sessions", json={}).status_code == 409  # nothing stored yet
+    unconfirmed = client.post("/welcome/cleared/confirm", data=fields)
+    assert unconfirmed.status_code == 422
+    cleared = client.post("/welcome/cleared/confirm", data={**fields, "confirm": "yes"})
     assert cleared.status_code == 303
     assert client.post("/api/sessions", json={}).status_code == 201
+
+
+def test_a_clearance_needs_who_when_and_what(client: httpx.Client, screen: Screen) -> None:
+    screen(client, red_flag="bladder_bowel")
+    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    for fields, words in [
+        ({"by": "", "on": date.today().isoformat(), "said": "Fine to go"}, "who checked you"),
+        ({"by": "Dr Lee", "on": "", "said": "Fine to go"}, "the day you saw them"),
+        ({"by": "Dr Lee", "on": tomorrow, "said": "Fine to go"}, "future"),
+        ({"by": "Dr Lee", "on": "2001-01-01", "said": "Fine to go"}, "on or after"),
+        ({"by": "Dr Lee", "on": date.today().isoformat(), "said": ""}, "what they said"),
+    ]:
+        response = client.post("/welcome/cleared", data=fields)
+        assert response.status_code == 422, fields
+        assert words in response.text, fields
 
 
 def test_an_incomplete_screening_is_refused_with_a_message(client: httpx.Client) -> None:
@@ -108,9 +134,8 @@ def test_wrong_types_and_unknown_actions_are_refused(onboarded: httpx.Client) ->
 
 def test_unknown_exercise_and_session_are_404(onboarded: httpx.Client) -> None:
     assert onboarded.get("/exercises/handstand").status_code == 404
-    response = onboarded.get("/api/exercises/handstand/demo")
+    response = onboarded.get("/exercises/handstand", headers={"Accept": "application/json"})
     assert response.status_code == 404
-    assert "known exercises" in response.json()["error"]
     assert onboarded.get("/api/sessions/999").status_code == 404
     assert onboarded.get("/api/sessions/abc").status_code == 404
 
@@ -138,13 +163,39 @@ def test_foreign_hosts_and_cross_site_posts_are_refused(
     assert client.get("/").headers["location"] == "/today"  # nothing was deleted
 
 
-def test_demo_frames_come_from_the_body_model(client: httpx.Client) -> None:
-    demo = client.get("/api/exercises/knee-to-chest/demo").json()
-    assert len(demo["landmark_names"]) == 33
-    frames = [f for f in demo["frames"] if f is not None]
-    assert len(frames) > 50
-    knee_y = [f[demo["landmark_names"].index("left_knee")][1] for f in frames]
-    assert max(knee_y) - min(knee_y) > 0.1  # the knees really move
+def test_exercise_pages_offer_only_the_demonstration_files_that_exist(
+    client: httpx.Client,
+) -> None:
+    from backcoach.core.catalog import load_catalog
+    from backcoach.web.demos import demo_assets
+
+    for exercise in load_catalog():
+        page = client.get(f"/exercises/{exercise.id}").text
+        assert "demo-canvas" not in page and "demo.js" not in page  # no stick figure
+        assert exercise.camera_placement in page
+        assets = demo_assets(exercise)
+        for url in [v[0] for v in assets.videos] + [assets.still, assets.placement]:
+            if url is not None:
+                assert client.get(url).status_code == 200, url
+        if not assets.videos and assets.still is None:
+            assert "follow the steps below" in page
+
+
+def test_demo_assets_list_the_files_present(tmp_path: Path) -> None:
+    from backcoach.core.catalog import load_catalog
+    from backcoach.web.demos import demo_assets
+
+    knee = load_catalog().get("knee-to-chest")
+    assert demo_assets(knee, tmp_path).to_dict() == {
+        "exercise_id": "knee-to-chest", "videos": [], "still": None, "placement": None,
+    }  # fmt: skip
+    (tmp_path / "knee-to-chest.mp4").write_bytes(b"x")
+    (tmp_path / "knee-to-chest.webm").write_bytes(b"x")
+    (tmp_path / "knee-to-chest-placement.png").write_bytes(b"x")
+    (tmp_path / "knee-to-chest.png").write_bytes(b"")  # empty: not offered
+    assets = demo_assets(knee, tmp_path)
+    assert [kind for _, kind in assets.videos] == ["video/webm", "video/mp4"]
+    assert (assets.still, assets.placement) == (None, "/static/demos/knee-to-chest-placement.png")
 
 
 def test_export_and_delete_all_data(onboarded: httpx.Client) -> None:
@@ -165,9 +216,27 @@ def test_export_and_delete_all_data(onboarded: httpx.Client) -> None:
 
 
 def test_profiles_are_separate(onboarded: httpx.Client) -> None:
-    response = onboarded.post("/settings/profile", data={"profile": "anna"})
+    assert onboarded.post("/settings/profile", data={"profile": "anna"}).status_code == 404
+    response = onboarded.post("/settings/profile", data={"new": "anna"})
     assert response.status_code == 303
     assert onboarded.get("/").headers["location"] == "/welcome"  # anna is new
-    assert "<strong>anna</strong>" in onboarded.get("/settings").text
-    bad = onboarded.post("/settings/profile", data={"profile": "../etc"})
+    assert '<strong id="current-profile">anna</strong>' in onboarded.get("/settings").text
+    bad = onboarded.post("/settings/profile", data={"new": "../etc"})
     assert bad.status_code == 422
+    assert onboarded.post("/settings/profile", data={"new": "anna"}).status_code == 409
+    assert onboarded.post("/settings/profile", data={"profile": "default"}).status_code == 303
+    assert onboarded.get("/").headers["location"] == "/today"
+
+
+def test_rename_keeps_the_history_and_explains_bad_names(onboarded: httpx.Client) -> None:
+    onboarded.post("/notes", data={"text": "stiff after driving"})
+    spaced = onboarded.post("/settings/rename", data={"name": "Anna Smith"})
+    assert spaced.status_code == 422
+    assert "letters, digits" in spaced.text and "Anna Smith" in spaced.text
+    renamed = onboarded.post("/settings/rename", data={"name": "anna_smith"})
+    assert (renamed.status_code, renamed.headers["location"]) == (303, "/settings?renamed=1")
+    page = onboarded.get("/settings?renamed=1").text
+    assert '<strong id="current-profile">anna_smith</strong>' in page and "renamed" in page
+    assert onboarded.get("/").headers["location"] == "/today"  # onboarding kept
+    assert "stiff after driving" in onboarded.get("/notes").text
+    assert 'value="default"' not in page  # no empty profile left behind

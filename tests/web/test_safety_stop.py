@@ -15,7 +15,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
 
 from backcoach.synthetic import generate, simple_spec
-from backcoach.web.server import BackgroundServer
+from backcoach.web.server import BackgroundServer, browser_client
 
 Screen = Callable[..., httpx.Response]
 RED_FLAG = "fever"
@@ -76,7 +76,7 @@ def test_a_red_flag_recorded_mid_session_stops_it_and_keeps_done_sets(
     act = f"/api/sessions/{session_id}/actions"
     client.post(act, json={"action": "pain_before", "score": 3})
     before = _wait_until(client, session_id, lambda d: len(d["sets"]) >= 1)
-    assert screen(client, red_flag=RED_FLAG).status_code == 200
+    assert screen(client, red_flag=RED_FLAG).status_code == 303
 
     refused = client.post(act, json={"action": "next"})
     assert refused.status_code == 409
@@ -125,6 +125,13 @@ def test_the_camera_socket_cannot_attach_to_a_session_after_a_red_flag(
 
 
 def test_camera_reps_after_a_red_flag_are_not_added_and_close_the_socket(
+    real_time_server: BackgroundServer, screen: Screen
+) -> None:
+    with browser_client(real_time_server.url, timeout=10) as client:
+        _camera_reps_after_a_red_flag(client, real_time_server, screen)
+
+
+def _camera_reps_after_a_red_flag(
     client: httpx.Client, server: BackgroundServer, screen: Screen
 ) -> None:
     screen(client)
@@ -172,7 +179,7 @@ def test_practice_refuses_a_profile_with_a_red_flag(
     page = client.get("/exercises/knee-to-chest/practice")
     assert page.status_code == 200
     assert 'data-code="red_flag"' in page.text and "professional" in page.text
-    assert 'href="/welcome#cleared"' in page.text
+    assert 'href="/welcome/cleared"' in page.text
     assert 'id="practice-app"' not in page.text
     code, reason, error, _ = asyncio.run(_close_of(url, _cookies(client), frames))
     assert code == 4409 and "professional" in reason

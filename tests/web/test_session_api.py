@@ -40,7 +40,7 @@ def test_a_complete_session_is_recorded_and_shown(client: httpx.Client, screen: 
     history = client.get("/history").text
     assert "Completed" in history
     assert 'id="pain-before-and-after-sessions"' in history
-    assert "Sessions today: <strong>1 of 3</strong>" in client.get("/today").text
+    assert "Completed sessions today: <strong>1 of 3</strong>" in client.get("/today").text
 
 
 def test_sharp_pain_ends_the_open_session_from_any_page(

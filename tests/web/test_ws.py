@@ -17,7 +17,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
 
 from backcoach.synthetic import SyntheticSequence, generate, simple_spec
-from backcoach.web.server import BackgroundServer
+from backcoach.web.server import BackgroundServer, browser_client
 from backcoach.web.settings import WebSettings
 
 Screen = Callable[..., httpx.Response]
@@ -85,7 +85,14 @@ def test_landmark_frames_are_analysed_and_counted(server: BackgroundServer) -> N
     assert results[0]["landmarks"] is not None
 
 
-def test_camera_reps_fill_the_session_log(
+def test_camera_reps_fill_the_session_log(real_time_server: BackgroundServer,
+                                          screen: Screen) -> None:
+    server = real_time_server
+    with browser_client(server.url, timeout=10) as client:
+        _camera_reps_fill_the_session_log(client, server, screen)
+
+
+def _camera_reps_fill_the_session_log(
     client: httpx.Client, server: BackgroundServer, screen: Screen
 ) -> None:
     screen(client)
@@ -111,8 +118,8 @@ def test_camera_reps_fill_the_session_log(
     state = client.get(f"/api/sessions/{started['id']}").json()
     camera_sets = [s for s in state["sets"] if s["source"] == "camera"]
     assert camera_sets == [
-        {"exercise_id": "knee-to-chest", "reps": 3, "hold_s": pytest.approx(true_hold_s, abs=1.0),
-         "side": None, "source": "camera"}
+        {"exercise_id": "knee-to-chest", "reps": 3, "full_reps": 3,
+         "hold_s": pytest.approx(true_hold_s, abs=1.0), "side": None, "source": "camera"}
     ]
     assert state["view"]["exercise_id"] == "neck-flexion"  # the dose of 3 was reached
 
@@ -223,7 +230,7 @@ def test_flooding_is_closed_with_1008(tmp_path: Any) -> None:
     with BackgroundServer(settings) as running:
         code, reason, _ = _run(scenario(running.ws_url))
         assert code == 1008 and "flooding" in reason
-        with httpx.Client(base_url=running.url) as http:
+        with browser_client(running.url) as http:
             assert http.get("/exercises").status_code == 200  # still serving
 
 

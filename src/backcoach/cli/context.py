@@ -7,7 +7,7 @@ and closed once when the command ends.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,6 +44,12 @@ class AppContext:
 
             self._journal = Journal.open(self.data_dir)
         return self._journal
+
+    def zone(self) -> tzinfo:
+        """The person's time zone: the profile's (learned by the web app), else the system's."""
+        from backcoach.localtime import profile_zone
+
+        return profile_zone(self.journal().get_settings(self.profile))
 
     def close(self) -> None:
         if self._journal is not None:

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.panel import Panel
 from rich.table import Table
 
 from backcoach.cli.context import AppContext, get_context, utc_now
@@ -22,15 +23,15 @@ from backcoach.core.plan import describe_dose, load_progression_rules, review_pr
 from backcoach.core.profiles import PROFILE_NAME_RULE, valid_profile_name
 from backcoach.core.records import (
     History,
-    MorningCheckin,
-    MorningFeeling,
-    Note,
     PlanChange,
     SessionOutcome,
     SessionRecord,
+    SharpPainEvent,
 )
-from backcoach.core.safety import load_screening
+from backcoach.core.safety import SHARP_PAIN_MESSAGE, load_screening
 from backcoach.core.text import printable
+from backcoach.usecases.checkin import FEELINGS, CheckinError, record_checkin
+from backcoach.usecases.notes import NoteError, add_note
 
 _OUTCOME_STYLE = {
     "completed": "green",
@@ -145,35 +146,39 @@ def checkin(
 ) -> None:
     """Next-morning check-in: is your back better, the same or worse than yesterday?"""
     app_ctx = get_context(ctx)
-    choices = tuple(f.value for f in MorningFeeling)
     if pain is not None:
         pain = parse_pain(str(pain), "pain")
+    ask_checkin(app_ctx, KeyInput(), feeling, pain)
+
+
+def ask_checkin(
+    app_ctx: AppContext, keys: KeyInput, feeling: str | None = None, pain: int | None = None
+) -> None:
+    """Ask (unless given) and record the check-in, then show the plan changes it led to (or,
+    while a red flag blocks sessions, the block instead of doses)."""
     if feeling is None:
         feeling = ask_choice(
-            KeyInput(), app_ctx.console, "Compared with yesterday, your back feels", choices,
+            keys, app_ctx.console, "Compared with yesterday, your back feels", FEELINGS,
             "the check-in answer",
         )  # fmt: skip
-    if feeling.lower() not in choices:
-        raise InputError(f"{feeling!r} is not one of: {', '.join(choices)}")
-    now = utc_now()
-    record = MorningCheckin(
-        day=now.date(), feeling=MorningFeeling(feeling.lower()), pain=pain, at=now
-    )
+    try:
+        result = record_checkin(
+            app_ctx.journal(), app_ctx.profile, app_ctx.catalog(), load_progression_rules(),
+            feeling, pain, utc_now(), app_ctx.zone(),
+        )  # fmt: skip
+    except CheckinError as exc:
+        raise InputError(str(exc)) from None
+    app_ctx.console.print(f"Check-in recorded: {result.checkin.feeling.value}.")
     journal = app_ctx.journal()
-    journal.add_checkin(app_ctx.profile, record)
-    app_ctx.console.print(f"Check-in recorded: {record.feeling.value}.")
-    decision = current_decision(journal.history(app_ctx.profile), now, load_progression_rules())
+    decision = current_decision(
+        journal.history(app_ctx.profile), utc_now(), load_progression_rules(), app_ctx.zone()
+    )
     if decision.code == "red_flag":
         # Red flags always win: no doses while a professional has not cleared the person.
         print_decision(app_ctx.console, decision, load_screening())
-        app_ctx.console.print(
-            "Next step: backcoach clear --note '...' (once a professional has cleared you)"
-        )
+        app_ctx.console.print("Next step: backcoach clear (once a professional has cleared you)")
         return
-    print_plan_changes(app_ctx.console, review_and_store(app_ctx, now))
-
-
-MAX_NOTE_CHARS = 2000
+    print_plan_changes(app_ctx.console, result.plan_changes)
 
 
 def note(
@@ -182,13 +187,37 @@ def note(
 ) -> None:
     """Add a dated note to the journal (shown in history and kept in exports)."""
     app_ctx = get_context(ctx)
-    text = printable(text).strip()
-    if not text:
-        raise InputError("the note is empty; write something to keep, in quotes")
-    if len(text) > MAX_NOTE_CHARS:
-        raise InputError(f"the note has {len(text)} characters; at most {MAX_NOTE_CHARS} fit")
-    app_ctx.journal().add_note(app_ctx.profile, Note(at=utc_now(), text=text))
+    try:
+        add_note(app_ctx.journal(), app_ctx.profile, text, utc_now())
+    except NoteError as exc:
+        raise InputError(str(exc)) from None
     app_ctx.console.print("Note saved.")
+
+
+def sharp_pain(
+    ctx: typer.Context,
+    pain: Annotated[
+        int | None, typer.Option("--pain", help="How strong the pain is, 0 to 10 (optional).")
+    ] = None,
+    note_text: Annotated[
+        str | None, typer.Option("--note", help="What you were doing (optional).")
+    ] = None,
+) -> None:
+    """Record sharp pain felt outside a session: today becomes a rest day."""
+    app_ctx = get_context(ctx)
+    if pain is not None:
+        pain = parse_pain(str(pain), "pain")
+    text = None if note_text is None else note_text.strip()[:500] or None
+    now = utc_now()
+    app_ctx.journal().add_sharp_pain_event(
+        app_ctx.profile, SharpPainEvent(at=now, place="cli", pain=pain, note=text)
+    )
+    app_ctx.console.print(
+        Panel(escape(SHARP_PAIN_MESSAGE), title="Stop", border_style="bold red", expand=False)
+    )
+    app_ctx.console.print(
+        f"Recorded: sharp pain at {now.astimezone(app_ctx.zone()):%H:%M}. Today is a rest day."
+    )
 
 
 def export(

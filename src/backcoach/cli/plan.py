@@ -19,7 +19,10 @@ _NEXT_STEP = {
     "screening_needed": "backcoach screen",
     "screening_expired": "backcoach screen",
     "pain_rise_rescreen": "backcoach screen",
-    "red_flag": "backcoach clear --note '...' (once a professional has cleared you)",
+    "red_flag": "backcoach clear (once a professional has cleared you)",
+    "sharp_pain_referral": "backcoach clear (once a professional has advised you)",
+    "checkin_needed": "backcoach checkin",
+    "sharp_pain_rest": "rest today; backcoach note '...' to write down what happened",
 }
 
 _RECENT_CHANGES = 5
@@ -29,8 +32,9 @@ def today_plan(app_ctx: AppContext, history: History) -> tuple[DailyPlan, Safety
     """Today's plan and the safety decision for starting a session now."""
     now = utc_now()
     rules = load_progression_rules()
-    plan = plan_for_day(app_ctx.catalog(), history, rules, now.date())
-    decision = current_decision(history, now, rules)
+    zone = app_ctx.zone()
+    plan = plan_for_day(app_ctx.catalog(), history, rules, now.astimezone(zone).date(), zone)
+    decision = current_decision(history, now, rules, zone)
     return plan, decision
 
 

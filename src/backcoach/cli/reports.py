@@ -7,6 +7,7 @@ before anything is read or written, so a typo costs nothing.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -31,12 +32,12 @@ from backcoach.core.psfs import (
 from backcoach.reports.period import (
     ReportInputError,
     ReportPeriod,
-    local_timezone,
     parse_period,
 )
 
 if TYPE_CHECKING:
     from backcoach.reports.calendar import ReminderItem
+    from backcoach.reports.reminders import ReminderPrefs
     from backcoach.reports.summary import ReportSource
 
 
@@ -46,7 +47,7 @@ def report_source(app_ctx: AppContext, period: ReportPeriod, *,
     from backcoach.reports.source import load_report_source
 
     return load_report_source(
-        app_ctx.journal(), app_ctx.profile, app_ctx.catalog(), utc_now(), local_timezone(), period,
+        app_ctx.journal(), app_ctx.profile, app_ctx.catalog(), utc_now(), app_ctx.zone(), period,
         whole=whole,
     )
 
@@ -116,37 +117,95 @@ def _reminder_items(app_ctx: AppContext) -> tuple[tuple[ReminderItem, ...], int]
 def remind(
     ctx: typer.Context,
     ics: Annotated[
-        Path, typer.Option("--ics", metavar="FILE", help="The calendar file to write (.ics).")
-    ],
+        Path | None,
+        typer.Option("--ics", metavar="FILE", help="The calendar file to write (.ics)."),
+    ] = None,
     times: Annotated[
         str | None,
         typer.Option(
             "--times",
             metavar="HH:MM,...",
-            help="Reminder times, e.g. 08:00,13:00,18:00 (default: spread over the day, "
-            "one per planned session).",
+            help="Reminder times, e.g. 08:00,13:00,18:00 ('plan': one per planned session, "
+            "spread over the day; the default unless you saved times).",
         ),
     ] = None,
+    days: Annotated[
+        str | None,
+        typer.Option("--days", metavar="DAYS",
+                     help="Days for reminders: mon,wed,fri, weekdays or daily (default daily)."),
+    ] = None,
+    goal: Annotated[
+        int | None,
+        typer.Option("--goal", min=1, max=7,
+                     help="Weekly goal: days with at least one completed session."),
+    ] = None,
+    save: Annotated[
+        bool, typer.Option("--save", help="Keep --times, --days and --goal for this profile "
+                           "(the web app's Settings page shows and changes the same).")
+    ] = False,
     alarm_before: Annotated[
         int,
         typer.Option("--alarm-before", min=0, max=120, help="Minutes of warning before each."),
     ] = 5,
 ) -> None:
-    """Write your daily sessions as recurring calendar events with alarms (iCalendar)."""
-    from backcoach.core.safety import load_disclaimer
-    from backcoach.reports.calendar import (
-        ReminderInputError,
-        build_calendar,
-        parse_times,
-        suggested_times,
-    )
+    """Set your reminder times, days and weekly goal (--save), or write your sessions as
+    recurring calendar events with alarms (--ics); with neither, show what is set."""
+    from backcoach.core.habits import load_habit_rules, valid_goal
+    from backcoach.reports.calendar import ReminderInputError
+    from backcoach.reports.reminders import GOAL_KEY, describe, load_prefs
 
     app_ctx = get_context(ctx)
+    journal = app_ctx.journal()
+    stored = journal.get_settings(app_ctx.profile)
     try:
-        chosen = None if times is None else parse_times(times)
+        prefs = _chosen_prefs(load_prefs(stored), times, days)
+    except ReminderInputError as exc:
+        raise InputError(str(exc)) from None
+    if save:
+        _save_prefs(app_ctx, prefs, goal)
+        stored = journal.get_settings(app_ctx.profile)
+    if ics is not None:
+        _write_ics(app_ctx, ics, prefs, alarm_before)
+    elif not save:
+        chosen_goal = valid_goal(stored.get(GOAL_KEY), load_habit_rules())
+        app_ctx.console.print(f"Reminders: {describe(load_prefs(stored))}.")
+        app_ctx.console.print(f"Weekly goal: {chosen_goal} days with a completed session.")
+        app_ctx.console.print("Change them with --times/--days/--goal --save; "
+                              "write a calendar with --ics FILE.")
+
+
+def _chosen_prefs(stored: ReminderPrefs, times: str | None, days: str | None) -> ReminderPrefs:
+    from backcoach.reports.calendar import parse_times
+    from backcoach.reports.reminders import parse_days
+
+    chosen_times = stored.times
+    if times is not None:
+        chosen_times = None if times.strip().lower() == "plan" else parse_times(times)
+    chosen_days = stored.days if days is None else parse_days(days)
+    return replace(stored, times=chosen_times, days=chosen_days)
+
+
+def _save_prefs(app_ctx: AppContext, prefs: ReminderPrefs, goal: int | None) -> None:
+    from backcoach.reports.reminders import GOAL_KEY, describe, prefs_settings
+
+    journal = app_ctx.journal()
+    for key, value in prefs_settings(prefs).items():
+        journal.set_setting(app_ctx.profile, key, value)
+    if goal is not None:
+        journal.set_setting(app_ctx.profile, GOAL_KEY, goal)
+    app_ctx.console.print(f"saved reminders: {describe(prefs)}"
+                          + (f"; weekly goal {goal} days" if goal is not None else "") + ".")
+
+
+def _write_ics(app_ctx: AppContext, ics: Path, prefs: ReminderPrefs, alarm_before: int) -> None:
+    from backcoach.core.safety import load_disclaimer
+    from backcoach.reports.calendar import ReminderInputError, build_calendar, suggested_times
+    from backcoach.reports.reminders import describe
+
+    try:
         items, per_day = _reminder_items(app_ctx)
-        at_times = chosen or suggested_times(per_day)
-        first_day = utc_now().astimezone(local_timezone()).date()
+        at_times = prefs.times or suggested_times(per_day)
+        first_day = utc_now().astimezone(app_ctx.zone()).date()
         ics_bytes = build_calendar(
             app_ctx.profile,
             items,
@@ -155,6 +214,7 @@ def remind(
             utc_now(),
             load_disclaimer().text.split("\n")[0],
             alarm_before,
+            prefs.days,
         )
     except ReminderInputError as exc:
         raise InputError(str(exc)) from None
@@ -162,8 +222,9 @@ def remind(
         ics.write_bytes(ics_bytes)
     except OSError as exc:
         raise InputError(f"cannot write {ics}: {exc.strerror}") from None
-    shown = ", ".join(t.strftime("%H:%M") for t in at_times)
-    app_ctx.console.print(f"wrote {escape(str(ics))}: daily reminders at {shown}.")
+    shown = describe(replace(prefs, times=at_times)).replace(", every day", "")
+    app_ctx.console.print(f"wrote {escape(str(ics))}: reminders at {shown}"
+                          + ("" if len(prefs.days) < 7 else ", daily") + ".")
     if len(at_times) != per_day:
         app_ctx.console.print(f"Note: your plan has {per_day} sessions a day.")
     app_ctx.console.print(disclaimer_line())
@@ -201,7 +262,7 @@ def _print_psfs(app_ctx: AppContext, records: tuple[PsfsRecord, ...]) -> None:
         app_ctx.console.print("No functional scale recorded yet.")
     for record in records:
         scores = "; ".join(f"{a.name}: {a.score}" for a in record.activities)
-        when = record.at.astimezone(local_timezone())
+        when = record.at.astimezone(app_ctx.zone())
         app_ctx.console.print(f"{when:%Y-%m-%d}  {escape(scores)}  (mean {record.mean_score:.1f})")
 
 

@@ -7,7 +7,7 @@ would otherwise be refused for lack of them, so a first run of ``backcoach sessi
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Annotated, cast
 
 import typer
@@ -19,8 +19,9 @@ from backcoach.cli.context import AppContext, get_context, utc_now
 from backcoach.cli.errors import InputError, Refused
 from backcoach.cli.prompts import ask_text, ask_yes_no
 from backcoach.cli.terminal import KeyInput
-from backcoach.core.plan import ProgressionRules
-from backcoach.core.records import DisclaimerAck, History, ScreeningRecord
+from backcoach.core.pain import sharp_pain_times
+from backcoach.core.plan import ProgressionRules, load_progression_rules
+from backcoach.core.records import DisclaimerAck, History, ProfessionalAdvice, ScreeningRecord
 from backcoach.core.safety import (
     Disclaimer,
     SafetyDecision,
@@ -38,16 +39,20 @@ from backcoach.core.safety import (
 _RESCREEN_CODES = ("screening_needed", "screening_expired", "pain_rise_rescreen")
 
 
-def current_decision(history: History, now: datetime, rules: ProgressionRules) -> SafetyDecision:
-    """The one safety decision every CLI command acts on, referral advice included."""
+def current_decision(
+    history: History, now: datetime, rules: ProgressionRules, zone: tzinfo
+) -> SafetyDecision:
+    """The one safety decision every CLI command acts on, referral advice included; days are
+    the person's local days in ``zone``."""
     return session_decision(
-        history, load_screening(), load_disclaimer(), now, referral=rules.referral
+        history, load_screening(), load_disclaimer(), now, referral=rules.referral, zone=zone
     )
 
 
 def print_decision(console: Console, decision: SafetyDecision, screening: Screening) -> None:
     """Show a refusal (or a warning) with its advice; emergency advice stands out."""
-    style = "bold red" if decision.code == "red_flag" else "yellow"
+    stopping = decision.code in ("red_flag", "sharp_pain_rest", "sharp_pain_referral")
+    style = "bold red" if stopping else "yellow"
     console.print(f"[{style}]{escape(decision.message)}[/{style}]")
     emergency = {f.title for f in screening.flags.values() if f.urgency == "emergency"}
     for line in decision.advice:
@@ -154,6 +159,12 @@ def ensure_ready(
         screening = load_screening()
         record_screening(app_ctx, screening, _ask_answers(app_ctx.console, keys, screening))
         return True
+    if decision.code == "checkin_needed":
+        from backcoach.cli.journal import ask_checkin  # the journal commands import this module
+
+        app_ctx.console.print(escape(decision.message))
+        ask_checkin(app_ctx, keys)
+        return True
     return False
 
 
@@ -223,52 +234,90 @@ def screen(
     record_screening(app_ctx, screening, given)
 
 
-def _cleared_at(on: str | None, earliest: datetime) -> datetime:
-    now = utc_now()
+def _seen_on(on: str | None, earliest: datetime, zone: tzinfo) -> date:
+    """The day the professional saw the person: today by default, never in the future, never
+    before the block began."""
+    today = utc_now().astimezone(zone).date()
     if on is None:
-        return now
+        return today
     try:
         day = date.fromisoformat(on)
     except ValueError:
         raise InputError(f"--date {on!r} is not a date like 2026-11-24") from None
-    if day > now.date():
+    if day > today:
         raise InputError(f"--date {on} is in the future")
-    if day < earliest.date():
-        raise InputError(f"--date {on} is before the screening of {earliest:%Y-%m-%d}")
+    first = earliest.astimezone(zone).date()
+    if day < first:
+        raise InputError(f"--date {on} is before sessions were blocked ({first:%Y-%m-%d})")
+    return day
+
+
+def _cleared_at(day: date, earliest: datetime) -> datetime:
+    now = utc_now()
     return min(now, max(earliest, datetime.combine(day, time(12), tzinfo=UTC)))
+
+
+def _ask_field(keys: KeyInput, console: Console, value: str | None, question: str,
+               what: str, max_len: int) -> str:
+    if value is None:
+        value = ask_text(keys, console, question, what)
+    value = value.strip()
+    if not value:
+        raise InputError(f"please give {what}")
+    if len(value) > max_len:
+        raise InputError(f"{what} is longer than {max_len} characters")
+    return value
 
 
 def clear(
     ctx: typer.Context,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Who checked you, e.g. 'Dr Lee, GP' (asked if not given)."),
+    ] = None,
     note: Annotated[
         str | None,
-        typer.Option("--note", help="Who cleared you and what they said (asked if not given)."),
+        typer.Option("--note", help="What they said (asked if not given)."),
     ] = None,
     on: Annotated[
-        str | None, typer.Option("--date", help="The day you were cleared (default: today).")
+        str | None, typer.Option("--date", help="The day they saw you (default: today).")
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Record that a doctor or physiotherapist has cleared you to exercise after a red flag."""
+    """Record that a doctor or physiotherapist has checked you: it clears a red flag, or lifts
+    the hold after repeated sharp pain."""
     app_ctx = get_context(ctx)
     console = app_ctx.console
     journal = app_ctx.journal()
-    flagged = uncleared_red_flags(journal.history(app_ctx.profile))
-    if not flagged:
-        console.print("There is no red flag to clear: your screening does not block sessions.")
+    history = journal.history(app_ctx.profile)
+    zone = app_ctx.zone()
+    flagged = uncleared_red_flags(history)
+    rules = load_progression_rules()
+    on_hold = current_decision(history, utc_now(), rules, zone).code == "sharp_pain_referral"
+    if not flagged and not on_hold:
+        console.print("There is no red flag to clear and no hold after sharp pain: nothing to "
+                      "record.")
         return
     keys = KeyInput()
-    if note is None:
-        note = ask_text(keys, console, "Who cleared you, and what did they say?", "a note")
-    if not note.strip():
-        raise InputError("please give a note: who cleared you and what they said")
+    who = _ask_field(keys, console, by, "Who checked you?", "who checked you (--by)", 200)
+    said = _ask_field(keys, console, note, "What did they say?", "what they said (--note)", 500)
+    earliest = (min(r.taken_at for r in flagged) if flagged
+                else sharp_pain_times(history)[-1])
+    day = _seen_on(on, earliest, zone)
+    console.print(f"Who: {escape(who)}\nWhen: {day:%d %B %Y}\nWhat they said: {escape(said)}")
     if not yes and not ask_yes_no(
-        keys, console, "Has a professional checked you and said you may do these exercises?"
+        keys, console, "Is this right, and has a professional said you may do these exercises?"
     ):
         raise InputError("nothing recorded: sessions stay blocked until a professional clears you")
+    if not flagged:
+        journal.add_professional_advice(
+            app_ctx.profile, ProfessionalAdvice(at=utc_now(), by=who, on=day, said=said)
+        )
+        console.print("[green]Recorded.[/green] The hold after sharp pain is lifted.")
+        return
     for record in flagged:
         assert record.id is not None  # records read from the journal carry their id
         journal.clear_screening(
-            app_ctx.profile, record.id, _cleared_at(on, record.taken_at), note.strip()
+            app_ctx.profile, record.id, _cleared_at(day, record.taken_at), said, by=who, on=day
         )
     console.print("[green]Recorded.[/green] Sessions are no longer blocked by the screening.")

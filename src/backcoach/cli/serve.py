@@ -76,6 +76,11 @@ def _open_when_ready(server: object, url: str) -> None:
         webbrowser.open(url)
 
 
+def _host_given(ctx: typer.Context) -> bool:
+    """Whether --host was typed (with --lan the default becomes every address)."""
+    return getattr(ctx.get_parameter_source("host"), "name", "") == "COMMANDLINE"
+
+
 def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to listen on (keep it local).")] = DEFAULT_HOST,
@@ -87,6 +92,9 @@ def serve(
         bool, typer.Option("--unsafe-expose",
                            help="Allow a --host other than this computer (unencrypted, no login).")
     ] = False,
+    lan: Annotated[bool, typer.Option(
+        "--lan", help="Serve HTTPS to your local network so a phone can be the camera "
+        "(asks for a pairing code; listens on all addresses unless --host is given).")] = False,
 ) -> None:
     """Start the local web app (onboarding, today's plan, guided sessions with the camera)."""
     import uvicorn
@@ -94,7 +102,7 @@ def serve(
     from backcoach.web.server import uvicorn_config
 
     app_ctx: AppContext = ctx.obj
-    warning = check_exposure(host, unsafe_expose)
+    warning = None if lan else check_exposure(host, unsafe_expose)  # --lan: HTTPS + pairing
     extra = () if host in _LOCAL else (host,)
     settings = WebSettings(
         data_dir=app_ctx.data_dir,
@@ -102,13 +110,23 @@ def serve(
         profile=app_ctx.profile,
         allowed_hosts=extra,
     )
-    _check_port_free(host, port)
-    server = uvicorn.Server(uvicorn_config(settings, host, port))
-    shown = f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{port}/"
-    if warning is not None:
-        typer.echo(warning.format(host=host, port=port), err=True)
-    typer.echo(f"backcoach is running at {url}  (press Ctrl+C to stop)")
+    tls = None
+    if lan:
+        from backcoach.cli.lan import ANY_ADDRESS, announce, prepare_lan
+
+        host = ANY_ADDRESS if host == DEFAULT_HOST and not _host_given(ctx) else host
+        _check_port_free(host, port)
+        served = prepare_lan(settings, host, port)
+        settings, tls, url = served.settings, served.certificate, served.local_url
+        announce(served)
+    else:
+        _check_port_free(host, port)
+        shown = f"[{host}]" if ":" in host else host
+        url = f"http://{shown}:{port}/"
+        if warning is not None:
+            typer.echo(warning.format(host=host, port=port), err=True)
+        typer.echo(f"backcoach is running at {url}  (press Ctrl+C to stop)")
+    server = uvicorn.Server(uvicorn_config(settings, host, port, tls=tls))
     if not no_browser:
         threading.Thread(target=_open_when_ready, args=(server, url), daemon=True).start()
     server.run()

@@ -15,6 +15,7 @@ import dataclasses
 import signal
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from types import FrameType
 from typing import Annotated
 
@@ -44,12 +45,17 @@ from backcoach.core.session import (
     SetCompleted,
     StepView,
 )
+from backcoach.localtime import zone_name
 
 _COMMANDS = frozenset({"n", "p", "r", "s", "x", "!"})
 _SHARP = frozenset({"x", "!"})
 _TICK_S = 0.1  # real seconds between screen updates
 _MAX_SAFETY_PROMPTS = 3  # disclaimer, then screening: never loop forever
 _KEYS_HELP = "Keys: n next, p pause/resume, s stop, x (or !) sharp pain."
+
+
+#: A session left in progress for this long (a crash, a closed terminal) is closed as stopped.
+_ABANDONED_AFTER = timedelta(hours=2)
 
 
 class _Runner:
@@ -257,7 +263,9 @@ def session(
         return
     print_plan(console, todo)
     console.print(disclaimer_line())
-    guided = GuidedSession(todo, clock.now(), decision)
+    journal = app_ctx.journal()
+    journal.close_abandoned_sessions(older_than=clock.now() - _ABANDONED_AFTER)
+    guided = GuidedSession(todo, clock.now(), decision, time_zone=zone_name(app_ctx.zone()))
     cues = Cues(console, sound=sound and speed <= 1.0)
     runner = _Runner(app_ctx, guided, keys, clock, cues)
     try:

@@ -66,6 +66,11 @@ JointName = Literal[
 ]  # fmt: skip
 
 
+#: Seconds a person needs at least to get down to the floor or up from it (our own choice: about
+#: twice what a stiff back needs, so nobody hurries).
+_FLOOR_S = 10
+
+
 class CatalogError(Exception):
     """A catalog file is missing, unreadable or invalid; the message names the file and field."""
 
@@ -144,6 +149,18 @@ class Exercise(_Model):
     common_mistakes: tuple[str, ...] = Field(min_length=1)
     precautions: tuple[str, ...] = Field(min_length=1)
     rest_between_reps_s: int = Field(ge=0, le=120)
+    get_ready_s: int = Field(
+        default=10, ge=5, le=120, description="time to get into the start position"
+    )
+    get_up_s: int = Field(
+        default=0, ge=0, le=120, description="time to get up from the position afterwards"
+    )
+    switch_side_s: int = Field(default=8, ge=3, le=60, description="time to change sides")
+    camera_placement: str = Field(
+        default="Put the camera 2 to 3 metres away, so that your whole body is in view.",
+        min_length=1,
+        description="where to put the camera so the analyser sees the movement",
+    )
     start: Dose
     max: Dose
     step: ProgressionStep
@@ -157,6 +174,11 @@ class Exercise(_Model):
             raise ValueError("start.sessions_per_day must not exceed max.sessions_per_day")
         if self.sided and not self.side_rule:
             raise ValueError("a sided exercise must say which side counts (side_rule)")
+        if self.position == "lying" and min(self.get_ready_s, self.get_up_s) < _FLOOR_S:
+            raise ValueError(
+                f"a lying exercise needs get_ready_s and get_up_s of at least {_FLOOR_S} s "
+                "(getting down to the floor and up again takes time)"
+            )
         return self
 
 

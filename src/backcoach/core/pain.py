@@ -7,7 +7,7 @@ sharp-pain stop means the dose was too much. Thresholds come from ``data/progres
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from itertools import pairwise
 
@@ -49,6 +49,27 @@ def pain_rise(session: SessionRecord) -> int | None:
 def session_time(session: SessionRecord) -> datetime:
     """When a session's outcome became known: its end, or its start if it never ended."""
     return session.ended_at or session.started_at
+
+
+def local_day(at: datetime, zone: tzinfo) -> date:
+    """The person's calendar day at ``at`` in their time zone (storage stays UTC)."""
+    return at.astimezone(zone).date()
+
+
+def day_end(day: date, zone: tzinfo) -> datetime:
+    """The last instant of ``day`` in ``zone``, as an aware datetime."""
+    return datetime.combine(day, time.max, tzinfo=zone)
+
+
+def sharp_pain_times(history: History) -> list[datetime]:
+    """When sharp pain was reported: sharp-pain stops of sessions and SHARP PAIN pressed
+    outside a session, in time order. Both count alike in the safety and progression rules."""
+    stops = [
+        s.stop_at or session_time(s)
+        for s in history.sessions
+        if s.outcome is SessionOutcome.SHARP_PAIN
+    ]
+    return sorted([*stops, *(e.at for e in history.sharp_pain_events)])
 
 
 def checkin_time(checkin: MorningCheckin) -> datetime:
@@ -96,6 +117,12 @@ class ReferralRules(BaseModel):
     advice: str = Field(min_length=1)
 
 
+def recent_sharp_pain(history: History, at: datetime, rules: ReferralRules) -> list[datetime]:
+    """Sharp-pain reports within the referral window up to ``at``."""
+    since = at - timedelta(days=rules.sharp_stops_window_days)
+    return [t for t in sharp_pain_times(history) if since <= t <= at]
+
+
 def _pain_worsening(sessions: list[SessionRecord], rules: ReferralRules) -> bool:
     scores = [s.pain_before for s in sessions if s.pain_before is not None]
     if len(scores) < rules.worsening_min_sessions:
@@ -107,14 +134,11 @@ def _pain_worsening(sessions: list[SessionRecord], rules: ReferralRules) -> bool
 def referral_reasons(history: History, at: datetime, rules: ReferralRules) -> tuple[str, ...]:
     """Plain-language reasons to see a professional now; empty when there are none."""
     reasons = []
-    since = at - timedelta(days=rules.sharp_stops_window_days)
-    sharp = [
-        s for s in history.sessions
-        if s.outcome is SessionOutcome.SHARP_PAIN and since <= session_time(s) <= at
-    ]  # fmt: skip
-    if len(sharp) >= rules.sharp_stops:
+    sharp = recent_sharp_pain(history, at, rules)
+    advised = bool(sharp) and any(a.at >= sharp[-1] for a in history.professional_advice)
+    if len(sharp) >= rules.sharp_stops and not advised:
         reasons.append(
-            f"You stopped {len(sharp)} sessions for sharp pain in the last "
+            f"You reported sharp pain {len(sharp)} times in the last "
             f"{rules.sharp_stops_window_days} days."
         )
     week = at - timedelta(days=rules.worsening_window_days)

@@ -10,7 +10,7 @@ are stored, calling it again on the same events changes nothing. Rules live in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -21,9 +21,12 @@ from backcoach.core.pain import (
     ReferralRules,
     Signal,
     checkin_time,
+    day_end,
+    local_day,
     referral_reasons,
     session_signal,
     session_time,
+    sharp_pain_times,
 )
 from backcoach.core.records import (
     DoseValue,
@@ -131,7 +134,9 @@ def describe_dose(dose: Dose | DoseValue) -> str:
 
 
 def _did(session: SessionRecord, exercise: Exercise) -> bool:
-    return any(s.exercise_id == exercise.id for s in session.sets)
+    """The session holds at least one repetition of ``exercise`` that counts (it reached the
+    prescribed hold, or the camera counted it)."""
+    return any(s.exercise_id == exercise.id and s.counted_reps > 0 for s in session.sets)
 
 
 def _change(
@@ -182,14 +187,15 @@ def _review_one(
     dose = current_dose(exercise, history)
     down = stepped(exercise, dose, -1)
     floor_note = "" if down != dose else " You are already at the starting dose, so it stays."
-    if Signal.SHARP_PAIN in signals:
+    sharp_outside = any(since < t <= at for t in sharp_pain_times(history))
+    if Signal.SHARP_PAIN in signals or sharp_outside:
         return _change(
             exercise,
             at,
             dose,
             down,
             STEP_BACK,
-            "A session was stopped for sharp pain, so the plan steps back one step and will "
+            "You reported sharp pain, so the plan steps back one step and will "
             f"not increase until your back has settled.{floor_note}",
         )
     if worse:
@@ -274,8 +280,9 @@ def review_progression(
 class PlanItem:
     exercise: Exercise
     dose: Dose
-    sessions_done_today: int
+    sessions_done_today: int  # completed sessions that included this exercise
     why: str
+    sessions_partial_today: int = 0  # stopped or unfinished sessions that included it
 
     @property
     def sessions_left_today(self) -> int:
@@ -294,8 +301,17 @@ class DailyPlan:
         return all(item.sessions_left_today == 0 for item in self.items)
 
 
-def _sessions_done(exercise: Exercise, history: History, day: date) -> int:
-    return sum(1 for s in history.sessions if s.started_at.date() == day and _did(s, exercise))
+def _sessions_on(
+    exercise: Exercise, history: History, day: date, zone: tzinfo
+) -> list[SessionRecord]:
+    return [
+        s for s in history.sessions
+        if local_day(s.started_at, zone) == day and _did(s, exercise)
+    ]  # fmt: skip
+
+
+def _completed(session: SessionRecord) -> bool:
+    return session.outcome is SessionOutcome.COMPLETED
 
 
 def _why(exercise: Exercise, history: History) -> str:
@@ -305,24 +321,35 @@ def _why(exercise: Exercise, history: History) -> str:
     return change.reason
 
 
-def plan_for_day(
-    catalog: Catalog, history: History, rules: ProgressionRules, day: date
-) -> DailyPlan:
-    """Each exercise at its current dose, ``sessions_per_day`` times on ``day`` (a UTC date).
-
-    ``refer`` is set, with the advice, when repeated sharp-pain stops or worsening pain
-    (looked at up to the end of ``day``) call for a professional's view.
-    """
-    items = tuple(
-        PlanItem(
-            exercise=exercise,
-            dose=current_dose(exercise, history),
-            sessions_done_today=_sessions_done(exercise, history, day),
-            why=_why(exercise, history),
-        )
-        for exercise in catalog
+def _item(exercise: Exercise, history: History, day: date, zone: tzinfo) -> PlanItem:
+    sessions = _sessions_on(exercise, history, day, zone)
+    done = sum(1 for s in sessions if _completed(s))
+    return PlanItem(
+        exercise=exercise,
+        dose=current_dose(exercise, history),
+        sessions_done_today=done,
+        why=_why(exercise, history),
+        sessions_partial_today=len(sessions) - done,
     )
-    end_of_day = datetime.combine(day, time.max, tzinfo=UTC)
+
+
+def plan_for_day(
+    catalog: Catalog,
+    history: History,
+    rules: ProgressionRules,
+    day: date,
+    zone: tzinfo = UTC,
+) -> DailyPlan:
+    """Each exercise at its current dose, ``sessions_per_day`` times on ``day``: the person's
+    local day in ``zone``. Only completed sessions count as done; stopped ones are counted
+    apart, and a repetition counts only when it reached the prescribed hold (or the camera
+    counted it).
+
+    ``refer`` is set, with the advice, when repeated sharp pain or worsening pain (looked at up
+    to the end of ``day``) call for a professional's view.
+    """
+    items = tuple(_item(exercise, history, day, zone) for exercise in catalog)
+    end_of_day = day_end(day, zone)
     reasons = referral_reasons(history, end_of_day, rules.referral)
     advice = (rules.referral.advice, *reasons) if reasons else ()
     return DailyPlan(day=day, items=items, advice=advice, refer=bool(reasons))

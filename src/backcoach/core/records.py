@@ -63,6 +63,14 @@ class SetRecord:
     source: SetSource = SetSource.MANUAL
     quality: float | None = None  # 0..1 from the camera, when used
     id: int | None = None
+    # Repetitions that reached the prescribed hold (or that the camera counted). ``None`` for
+    # sets stored before this was recorded: then every repetition counts.
+    full_reps: int | None = None
+
+    @property
+    def counted_reps(self) -> int:
+        """The repetitions that count toward the dose and progression."""
+        return self.reps if self.full_reps is None else self.full_reps
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,7 @@ class SessionRecord:
     sets: tuple[SetRecord, ...] = ()
     note: str | None = None
     id: int | None = None
+    time_zone: str | None = None  # the person's IANA zone when the session started
 
 
 @dataclass(frozen=True)
@@ -100,8 +109,10 @@ class ScreeningRecord:
     answers: dict[str, bool]
     positive_flags: tuple[str, ...]  # flag ids (e.g. "cauda_equina") with a yes answer
     cleared_at: datetime | None = None  # a professional has cleared the person
-    cleared_note: str | None = None
+    cleared_note: str | None = None  # what the professional said
     id: int | None = None
+    cleared_by: str | None = None  # who cleared the person (name, role)
+    cleared_on: date | None = None  # the day the professional saw the person
 
 
 @dataclass(frozen=True)
@@ -133,6 +144,35 @@ class Note:
 
 
 @dataclass(frozen=True)
+class SharpPainEvent:
+    """SHARP PAIN pressed outside a running session (or just after one ended).
+
+    It counts like a sharp-pain stop in the safety and progression rules. ``place`` says where
+    it was pressed ("history", "after_session", "cli", ...); ``session_id`` links it to the
+    session that had just ended, when there was one.
+    """
+
+    at: datetime
+    place: str
+    pain: int | None = None
+    note: str | None = None
+    session_id: int | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class ProfessionalAdvice:
+    """A professional's advice recorded after repeated sharp pain (it lifts that hold)."""
+
+    at: datetime  # when it was recorded
+    by: str  # who gave it
+    on: date  # the day they saw the person
+    said: str  # what they said
+    reason: str = "sharp_pain"
+    id: int | None = None
+
+
+@dataclass(frozen=True)
 class History:
     """Everything the core needs to know about one profile, oldest first in every tuple."""
 
@@ -142,3 +182,5 @@ class History:
     plan_changes: tuple[PlanChange, ...] = ()
     disclaimer_acks: tuple[DisclaimerAck, ...] = ()
     notes: tuple[Note, ...] = field(default_factory=tuple)
+    sharp_pain_events: tuple[SharpPainEvent, ...] = ()
+    professional_advice: tuple[ProfessionalAdvice, ...] = ()

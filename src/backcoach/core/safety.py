@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from backcoach.core.datafile import load_data_file, shipped_data_file
-from backcoach.core.pain import ReferralRules, referral_reasons
+from backcoach.core.pain import (
+    ReferralRules,
+    checkin_time,
+    local_day,
+    recent_sharp_pain,
+    referral_reasons,
+    sharp_pain_times,
+)
 from backcoach.core.records import History, ScreeningRecord
 
 #: Shown when a session ends with the sharp-pain stop.
@@ -165,6 +172,9 @@ def flag_advice(screening: Screening, flag_ids: tuple[str, ...]) -> tuple[str, .
 
 DecisionCode = Literal[
     "ok",
+    "sharp_pain_rest",
+    "sharp_pain_referral",
+    "checkin_needed",
     "disclaimer_needed",
     "screening_needed",
     "screening_expired",
@@ -209,19 +219,73 @@ def _pain_rose_since(history: History, screening: ScreeningRecord, rule: Rescree
     return False
 
 
+#: Shown while the rest of the day after sharp pain is a rest day.
+SHARP_PAIN_REST_MESSAGE = (
+    "You reported sharp pain today, so today is a rest day: no more of these exercises until "
+    "tomorrow. Rest in a comfortable position and move gently as you can. If the pain is "
+    "severe, does not ease, runs down a leg, or comes with numbness, weakness, or bladder or "
+    "bowel problems, get medical help now. Otherwise talk to a doctor or physiotherapist "
+    "before your next session."
+)
+
+
+def _advice_after(history: History, at: datetime) -> bool:
+    return any(a.at >= at for a in history.professional_advice)
+
+
+def sharp_pain_decision(
+    history: History, now: datetime, zone: tzinfo, referral: ReferralRules | None
+) -> SafetyDecision | None:
+    """Sharp pain means rest: the blocking decision it calls for now, or ``None``.
+
+    Repeated sharp pain (``referral.sharp_stops`` within the window) holds every session until a
+    professional's advice is recorded after the latest report; sharp pain earlier on the
+    person's local day makes the rest of that day a rest day; the first session after it asks
+    the next-morning check-in first.
+    """
+    times = [t for t in sharp_pain_times(history) if t <= now]
+    if not times:
+        return None
+    last = times[-1]
+    if referral is not None:
+        recent = recent_sharp_pain(history, now, referral)
+        if len(recent) >= referral.sharp_stops and not _advice_after(history, recent[-1]):
+            return SafetyDecision(
+                False,
+                "sharp_pain_referral",
+                f"You reported sharp pain {len(recent)} times in the last "
+                f"{referral.sharp_stops_window_days} days. Sessions are on hold until you have "
+                "seen a doctor or physiotherapist and recorded what they advised.",
+                (referral.advice,),
+            )
+    if local_day(last, zone) == local_day(now, zone):
+        return SafetyDecision(False, "sharp_pain_rest", SHARP_PAIN_REST_MESSAGE)
+    if not any(checkin_time(c) > last for c in history.checkins):
+        return SafetyDecision(
+            False,
+            "checkin_needed",
+            "Before your next session, tell us how your back feels since the sharp pain "
+            "(the next-morning check-in).",
+        )
+    return None
+
+
 def session_decision(
     history: History,
     screening: Screening,
     disclaimer: Disclaimer,
     now: datetime,
     referral: ReferralRules | None = None,
+    zone: tzinfo = UTC,
 ) -> SafetyDecision:
     """The one check before starting or continuing a session. Red flags always win.
 
     Blocking codes, in order: ``red_flag`` (a positive screening not cleared by a professional),
+    ``sharp_pain_referral``, ``sharp_pain_rest``, ``checkin_needed`` (sharp pain means rest; see
+    ``sharp_pain_decision``; days are the person's local days in ``zone``),
     ``disclaimer_needed``, ``screening_needed``, ``screening_expired``, ``pain_rise_rescreen``.
-    With ``referral`` rules given, repeated sharp-pain stops or worsening pain give
-    ``see_professional``: allowed, but the advice must be shown.
+    With ``referral`` rules given, worsening pain gives ``see_professional``: allowed, but the
+    advice must be shown.
     """
     flagged = uncleared_red_flags(history)
     if flagged:
@@ -233,6 +297,9 @@ def session_decision(
             "exercise. Sessions stay blocked until you record that a professional has cleared you.",
             flag_advice(screening, flags),
         )
+    rest = sharp_pain_decision(history, now, zone, referral)
+    if rest is not None:
+        return rest
     if needs_disclaimer(history, disclaimer):
         return SafetyDecision(
             False,

@@ -58,10 +58,18 @@ _TIMED = (SessionState.GET_READY, SessionState.HOLD, SessionState.REST, SessionS
 
 @dataclass(frozen=True)
 class Pacing:
-    """Countdowns that are not part of an exercise's dose, in seconds."""
+    """Countdowns that are not part of an exercise's dose, in seconds.
 
-    get_ready_s: float = 5.0
-    switch_side_s: float = 5.0
+    ``None`` (the default) takes them from the exercise data: ``get_ready_s``, plus the previous
+    exercise's ``get_up_s`` when the position changes (down from standing to the mat, or up from
+    it), and ``switch_side_s``. Tests pass numbers to keep their arithmetic short.
+    ``camera_grace_s``: how long a camera hold may run past its timer before the session moves on
+    by itself (the person may not be visible, or may have forgotten to come back).
+    """
+
+    get_ready_s: float | None = None
+    switch_side_s: float | None = None
+    camera_grace_s: float = 10.0
 
 
 # --- effects ----------------------------------------------------------------------------------
@@ -112,6 +120,11 @@ class StepView:
     seconds_left: float | None = None  # of the current countdown
     phase_s: float | None = None  # full length of the current countdown
     outcome: SessionOutcome = SessionOutcome.IN_PROGRESS
+    position: str | None = None  # lying, sitting or standing (for the demonstration shown)
+    session_left_s: float | None = None  # estimated time to the end of the last exercise
+    # A camera hold whose timer ran out: what to do, and the seconds before it moves on anyway.
+    overdue_hint: str | None = None
+    grace_left_s: float | None = None
 
 
 _PROMPTS = {
@@ -142,8 +155,10 @@ class GuidedSession:
         *,
         pacing: Pacing | None = None,
         camera: bool = False,
+        time_zone: str | None = None,
     ) -> None:
         """``camera=True``: holds end only on ``camera_rep`` (the hold timer is a guide only).
+        ``time_zone``: the person's zone, stored with the session so its day is known.
 
         Raises ``SessionBlocked`` unless ``decision.allowed``: red flags always win.
         """
@@ -153,6 +168,7 @@ class GuidedSession:
         self.started_at = _aware(started_at)
         self.pacing = pacing or Pacing()
         self.camera = camera
+        self.time_zone = time_zone
         self.state = SessionState.PAIN_BEFORE
         self._now = started_at
         self._items: tuple[PlanItem, ...] = plan.items
@@ -167,6 +183,7 @@ class GuidedSession:
         self._hold_started_at: datetime | None = None
         self._set_started_at: datetime | None = None
         self._holds: list[float] = []
+        self._full_reps = 0  # reps on this side that reached the prescribed hold (or camera)
         self._qualities: list[float] = []
         self._camera_used = False
         self._sets: list[SetRecord] = []
@@ -176,6 +193,7 @@ class GuidedSession:
         self._ended_at: datetime | None = None
         self._stop_exercise_id: str | None = None
         self._stop_at: datetime | None = None
+        self._overdue_cued = False
 
     # --- what to show -------------------------------------------------------------------------
 
@@ -215,6 +233,7 @@ class GuidedSession:
             )
         exercise, dose = item.exercise, item.dose
         switching = active is SessionState.SWITCH_SIDE  # show the side that comes next
+        overdue = self._grace_left_s(at)
         if self.state is SessionState.PAUSED:
             left: float | None = self._remaining_s
         else:
@@ -236,7 +255,79 @@ class GuidedSession:
             seconds_left=left,
             phase_s=self._phase_s,
             outcome=self._outcome,
+            position=exercise.position,
+            session_left_s=round(self._session_left_s(left or 0.0), 1),
+            overdue_hint=self._overdue_hint() if overdue is not None else None,
+            grace_left_s=overdue,
         )
+
+    def _grace_left_s(self, at: datetime) -> float | None:
+        """Seconds before a camera hold whose timer ran out moves on by itself, else ``None``."""
+        if not (self.camera and self.state is SessionState.HOLD and self._deadline):
+            return None
+        if at < self._deadline:
+            return None
+        grace_end = self._deadline + timedelta(seconds=self.pacing.camera_grace_s)
+        return max(0.0, (grace_end - at).total_seconds())
+
+    def _overdue_hint(self) -> str:
+        return (
+            "Time is up: slowly come back to the start position. If the camera does not see it, "
+            f"the session moves on by itself in {self.pacing.camera_grace_s:.0f} seconds."
+        )
+
+    # --- timing from the exercise data --------------------------------------------------------
+
+    def _get_ready_s(self, index: int) -> float:
+        """Time to get into position: longer when coming from another position (floor, chair)."""
+        if self.pacing.get_ready_s is not None:
+            return self.pacing.get_ready_s
+        exercise = self._items[index].exercise
+        seconds = float(exercise.get_ready_s)
+        if index > 0:
+            before = self._items[index - 1].exercise
+            if before.position != exercise.position:
+                seconds += before.get_up_s
+        return seconds
+
+    def _switch_side_s(self, index: int) -> float:
+        if self.pacing.switch_side_s is not None:
+            return self.pacing.switch_side_s
+        return float(self._items[index].exercise.switch_side_s)
+
+    def _side_s(self, index: int) -> float:
+        item = self._items[index]
+        dose, rest_s = item.dose, item.exercise.rest_between_reps_s
+        return float(dose.reps * dose.hold_s + (dose.reps - 1) * rest_s)
+
+    def _planned_s(self, index: int) -> float:
+        """The whole of one exercise as planned: get ready, every side, the side switches."""
+        sides = 2 if self._items[index].exercise.sided else 1
+        return (
+            self._get_ready_s(index)
+            + sides * self._side_s(index)
+            + (sides - 1) * self._switch_side_s(index)
+        )
+
+    def _session_left_s(self, left_s: float) -> float:
+        """An estimate of the time still to go, for "time left" on screen (not a promise)."""
+        item = self._items[self._index]
+        dose, rest_s = item.dose, item.exercise.rest_between_reps_s
+        sides_after = len(self._sides()) - self._side_index - 1
+        active = self._active_state()
+        this_side: float
+        if active is SessionState.HOLD:
+            n = dose.reps - self._rep - 1
+            this_side = n * (dose.hold_s + rest_s)
+        elif active is SessionState.REST:
+            n = dose.reps - self._rep
+            this_side = n * dose.hold_s + (n - 1) * rest_s
+        else:  # getting ready, or switching to the next side
+            this_side = self._side_s(self._index)
+            sides_after -= int(active is SessionState.SWITCH_SIDE)
+        later = sum(self._planned_s(i) for i in range(self._index + 1, len(self._items)))
+        per_side = self._switch_side_s(self._index) + self._side_s(self._index)
+        return left_s + this_side + max(0, sides_after) * per_side + later
 
     def record(self) -> SessionRecord:
         """The session as it stands (outcome ``IN_PROGRESS`` until it has ended)."""
@@ -249,6 +340,7 @@ class GuidedSession:
             stop_exercise_id=self._stop_exercise_id,
             stop_at=self._stop_at,
             sets=tuple(self._sets),
+            time_zone=self.time_zone,
         )
 
     # --- pain ---------------------------------------------------------------------------------
@@ -290,13 +382,25 @@ class GuidedSession:
         effects: list[SessionEffect] = []
         while self.state in _TIMED and self._deadline is not None and self._deadline <= now:
             if self.state is SessionState.HOLD and self.camera:
-                break  # in camera mode the camera ends the hold
+                # In camera mode the camera ends the hold; past the timer, say what to do, and
+                # after the grace period move on as a timed hold would.
+                if not self._overdue_cued:
+                    self._overdue_cued = True
+                    effects.append(Cue(self._overdue_hint()))
+                grace_end = self._deadline + timedelta(seconds=self.pacing.camera_grace_s)
+                if grace_end > now:
+                    break
+                hold_s = float(self._items[self._index].dose.hold_s)
+                # As a timed hold: the page was seen throughout (core.attendance).
+                effects += self._finish_rep(grace_end, hold_s, None, full=True)
+                continue
             effects += self._countdown_over(self._deadline)
         return effects
 
     def _countdown_over(self, at: datetime) -> list[SessionEffect]:
         if self.state is SessionState.HOLD:
-            return self._finish_rep(at, float(self._items[self._index].dose.hold_s), None)
+            hold_s = float(self._items[self._index].dose.hold_s)
+            return self._finish_rep(at, hold_s, None, full=True)
         if self.state is SessionState.SWITCH_SIDE:
             self._side_index += 1
             self._rep = 0
@@ -312,23 +416,30 @@ class GuidedSession:
             self._deadline = self._phase_s = None
             return [Cue("Well done. How does your back feel now, from 0 to 10?")]
         exercise = self._items[self._index].exercise
-        self._countdown(SessionState.GET_READY, at, self.pacing.get_ready_s)
+        self._countdown(SessionState.GET_READY, at, self._get_ready_s(self._index))
+        before = self._items[self._index - 1].exercise if self._index else None
+        if before is not None and before.position != exercise.position and before.get_up_s:
+            return [Cue(f"Take your time getting up. Next: {exercise.name}. {exercise.steps[0]}")]
         return [Cue(f"Get ready: {exercise.name}. {exercise.steps[0]}")]
 
     def _start_hold(self, at: datetime) -> list[SessionEffect]:
         item = self._items[self._index]
         self._hold_started_at = at
+        self._overdue_cued = False
         self._countdown(SessionState.HOLD, at, item.dose.hold_s)
         side = self._side()
         on_side = f", {side.value} side" if side else ""
         return [Cue(f"Hold: repetition {self._rep + 1} of {item.dose.reps}{on_side}.")]
 
     def _finish_rep(
-        self, at: datetime, hold_s: float, quality: float | None
+        self, at: datetime, hold_s: float, quality: float | None, *, full: bool
     ) -> list[SessionEffect]:
+        """One repetition done; ``full`` when it reached the prescribed hold or the camera
+        counted it (only those count toward the dose and progression)."""
         if self._set_started_at is None:
             self._set_started_at = self._hold_started_at or at - timedelta(seconds=hold_s)
         self._holds.append(hold_s)
+        self._full_reps += int(full)
         if quality is not None:
             self._qualities.append(quality)
         self._rep += 1
@@ -344,7 +455,7 @@ class GuidedSession:
     def _finish_side(self, at: datetime) -> list[SessionEffect]:
         effects = self._flush_set(at)
         if self._side_index + 1 < len(self._sides()):
-            self._countdown(SessionState.SWITCH_SIDE, at, self.pacing.switch_side_s)
+            self._countdown(SessionState.SWITCH_SIDE, at, self._switch_side_s(self._index))
             other = self._sides()[self._side_index + 1]
             side = other.value if other else "other"
             return [*effects, Cue(f"Switch sides: now the {side} leg steps back.")]
@@ -366,9 +477,11 @@ class GuidedSession:
             quality=round(sum(self._qualities) / len(self._qualities), 3)
             if self._qualities
             else None,
+            full_reps=self._full_reps,
         )
         self._sets.append(record)
         self._holds, self._qualities = [], []
+        self._full_reps = 0
         self._camera_used = False
         self._set_started_at = None
         return [SetCompleted(record)]
@@ -382,7 +495,8 @@ class GuidedSession:
             return []
         if self.state is SessionState.HOLD:
             held = (now - (self._hold_started_at or now)).total_seconds()
-            return self._finish_rep(now, held, None)
+            target = self._items[self._index].dose.hold_s
+            return self._finish_rep(now, held, None, full=held >= target)
         return self._countdown_over(now)
 
     def skip_exercise(self, now: datetime) -> list[SessionEffect]:
@@ -436,7 +550,7 @@ class GuidedSession:
         self._camera_used = True
         if self.state is not SessionState.HOLD:
             self._hold_started_at = now - timedelta(seconds=hold_s)
-        return self._finish_rep(now, float(hold_s), quality)
+        return self._finish_rep(now, float(hold_s), quality, full=True)
 
     def stop(self, now: datetime) -> list[SessionEffect]:
         """End the session now (outcome ``STOPPED``); repetitions already done are kept."""

@@ -18,6 +18,8 @@ from icalendar import Alarm, Calendar, Event
 
 from backcoach.core.plan import DailyPlan
 
+#: iCalendar weekday codes, Monday first (RFC 5545 BYDAY).
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 #: The window default reminder times are spread over when none are given.
 FIRST_DEFAULT = time(8, 0)
 LAST_DEFAULT = time(18, 0)
@@ -122,8 +124,12 @@ def build_calendar(
     generated_at: datetime,
     disclaimer: str,
     alarm_minutes_before: int = 5,
+    days: Sequence[str] = WEEKDAYS,
 ) -> bytes:
-    """The RFC 5545 calendar: one daily recurring event with a display alarm per time."""
+    """The RFC 5545 calendar: one recurring event with a display alarm per time, every day or
+    weekly on ``days`` (codes from ``WEEKDAYS``)."""
+    if not days or any(d not in WEEKDAYS for d in days):
+        raise ReminderInputError("choose at least one day of the week for the reminders")
     if not items:
         raise ReminderInputError("the plan has no exercises to remind you of")
     if not 0 <= alarm_minutes_before <= 120:
@@ -136,7 +142,8 @@ def build_calendar(
     duration = timedelta(minutes=session_minutes(items))
     description = _description(items, disclaimer)
     for number, at in enumerate(times, start=1):
-        event = _event(profile, number, len(times), datetime.combine(first_day, at), duration)
+        event = _event(profile, number, len(times), datetime.combine(first_day, at), duration,
+                       days)
         event.add("description", description)
         event.add("dtstamp", generated_at)
         event.add_component(_alarm(alarm_minutes_before, number, len(times)))
@@ -144,14 +151,18 @@ def build_calendar(
     return calendar.to_ical()
 
 
-def _event(profile: str, number: int, count: int, start: datetime, duration: timedelta) -> Event:
+def _event(profile: str, number: int, count: int, start: datetime, duration: timedelta,
+           days: Sequence[str]) -> Event:
     event = Event()
     key = f"{profile}/{start.time().isoformat(timespec='minutes')}"
     event.add("uid", f"{uuid.uuid5(_NAMESPACE, key)}@backcoach.local")
     event.add("summary", f"Back exercises (session {number} of {count})")
     event.add("dtstart", start)  # naive: a floating local time
     event.add("duration", duration)
-    event.add("rrule", {"freq": "daily"})
+    if len(set(days)) == len(WEEKDAYS):
+        event.add("rrule", {"freq": "daily"})
+    else:
+        event.add("rrule", {"freq": "weekly", "byday": [d for d in WEEKDAYS if d in days]})
     event.add("categories", ["Health"])
     event.add("transp", "TRANSPARENT")
     return event

@@ -17,7 +17,6 @@ from datetime import date, datetime
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -29,6 +28,9 @@ from backcoach.reports.summary import (
     QualityPoint,
     ReportData,
 )
+from backcoach.reports.svgcharts import PainMark
+from backcoach.reports.svgcharts import pain_chart as svg_pain_chart
+from backcoach.reports.timeaxis import TimeAxis, time_axis
 
 WIDTH_IN = 7.0
 HEIGHT_IN = 2.6
@@ -41,15 +43,20 @@ _SHARP = "#c62828"
 
 @dataclass(frozen=True)
 class Chart:
-    """One drawn chart: ``alt`` describes it in words for screen readers and text extraction."""
+    """One drawn chart: ``alt`` describes it in words for screen readers and text extraction.
+    ``png`` from matplotlib, or ``svg`` for the charts drawn exactly as on the web page."""
 
     key: str
     title: str
     alt: str
-    png: bytes
+    png: bytes = b""
+    svg: str | None = None
 
     @property
     def data_uri(self) -> str:
+        if self.svg is not None:
+            encoded = base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+            return "data:image/svg+xml;base64," + encoded
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
 
 
@@ -76,11 +83,18 @@ def _style(ax: Axes, ylabel: str) -> None:
     ax.spines[["top", "right"]].set_visible(False)
 
 
-def _dates(ax: Axes) -> None:
-    locator = AutoDateLocator(minticks=3, maxticks=8)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-    ax.xaxis.get_offset_text().set_fontsize(7)
+def _dates(ax: Axes, axis: TimeAxis) -> None:
+    """The shared time axis (``reports.timeaxis``): the web page's range, grid and labels."""
+    ax.set_xlim(_x([axis.start])[0], _x([axis.end])[0])
+    ax.set_xticks(_x([t.at for t in axis.ticks]), minor=True)
+    ax.set_xticks(_x([t.label_at for t in axis.ticks]), [t.label for t in axis.ticks])
+    ax.tick_params(axis="x", which="major", length=0)
+    ax.grid(axis="x", which="minor", color="#eeeeee", linewidth=0.6)
+
+
+def _noon(day: date) -> datetime:
+    """Values per day sit in the middle of their day, under the day's label."""
+    return datetime.combine(day, datetime.min.time()).replace(hour=12)
 
 
 Point = tuple[date | datetime, float]
@@ -92,16 +106,24 @@ def _x(values: Sequence[date | datetime]) -> np.ndarray:
     return np.array(naive, dtype="datetime64[s]")
 
 
-def _line(ax: Axes, points: Sequence[Point], colour: str, label: str, marker: str = "o") -> None:
+_MARKERS = ("o", "s", "^", "D", "v", "P")
+
+
+def _line(ax: Axes, points: Sequence[Point], colour: str, label: str, index: int = 0) -> None:
+    """One series; later series get larger open markers around the earlier ones' dots, so a
+    series that coincides with another still shows."""
     xs = _x([x for x, _ in points])
     ys = np.array([y for _, y in points], dtype=float)
-    ax.plot(xs, ys, marker=marker, markersize=3, linewidth=1, color=colour, label=label)
+    face = colour if index == 0 else "none"
+    ax.plot(xs, ys, marker=_MARKERS[index % len(_MARKERS)], markersize=3.5 + 2.2 * index,
+            markerfacecolor=face, markeredgewidth=1.2, linewidth=1, alpha=0.9,
+            linestyle="-" if index == 0 else (0, (4, 2)), color=colour, label=label)
 
 
-def adherence_chart(days: Sequence[DayAdherence]) -> Chart:
+def adherence_chart(days: Sequence[DayAdherence], axis: TimeAxis) -> Chart:
     """Sessions done (completed, stopped early) per day against the plan's sessions per day."""
     figure, (ax,) = _figure()
-    when = _x([d.day for d in days])
+    when = _x([_noon(d.day) for d in days])
     done = np.array([d.completed for d in days])
     stopped = np.array([d.stopped for d in days])
     planned = np.array([d.planned for d in days])
@@ -121,52 +143,34 @@ def adherence_chart(days: Sequence[DayAdherence]) -> Chart:
     ax.set_ylim(0, top + 0.5)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     _style(ax, "sessions per day")
-    _dates(ax)
+    _dates(ax, axis)
     ax.legend(fontsize=7, loc="upper left", ncols=3, frameon=False)
     alt = f"Sessions per day: {done.sum()} completed of {planned.sum()} planned."
     return Chart("adherence", "Sessions done against the plan", alt, _png(figure))
 
 
-def pain_chart(points: Sequence[PainPoint]) -> Chart:
-    """Pain (0-10) before and after each session over time; sharp-pain stops marked."""
-    figure, (ax,) = _figure()
-    before: list[Point] = [(p.at, p.before) for p in points if p.before is not None]
-    after: list[Point] = [(p.at, p.after) for p in points if p.after is not None]
-    if before:
-        _line(ax, before, _COLOURS[0], "before session")
-    if after:
-        _line(ax, after, _COLOURS[1], "after session", marker="s")
-    stops = [p for p in points if p.sharp_stop]
-    if stops:
-        scores = [p.after if p.after is not None else (p.before or 0) for p in stops]
-        ax.scatter(
-            _x([p.at for p in stops]),
-            np.array(scores, dtype=float),
-            marker="X",
-            s=60,
-            color=_SHARP,
-            zorder=3,
-            label="sharp-pain stop",
-        )
-    ax.set_ylim(-0.3, 10.3)
-    ax.set_yticks(range(0, 11, 2))
-    _style(ax, "pain (0-10)")
-    _dates(ax)
-    ax.legend(fontsize=7, loc="upper left", ncols=3, frameon=False)
-    alt = f"Pain before and after {len(points)} sessions; {len(stops)} sharp-pain stops."
-    return Chart("pain", "Pain before and after sessions", alt, _png(figure))
+def pain_chart(points: Sequence[PainPoint], axis: TimeAxis) -> Chart:
+    """Pain (0-10) before and after each session at its local time, sharp-pain stops marked:
+    the very chart of the web's History page (``reports.svgcharts``), as an SVG image."""
+    marks = [PainMark(p.at, p.before, p.after, p.sharp_stop) for p in points]
+    svg = svg_pain_chart(marks, axis) or ""
+    stops = sum(1 for p in points if p.sharp_stop)
+    alt = f"Pain before and after {len(points)} sessions; {stops} sharp-pain stops."
+    return Chart("pain", "Pain before and after sessions", alt, svg=svg)
 
 
-def exercise_chart(exercises: Sequence[ExerciseSummary]) -> Chart:
+def exercise_chart(exercises: Sequence[ExerciseSummary], axis: TimeAxis) -> Chart:
     """Repetitions per day and mean hold per repetition, one line per exercise."""
     figure, (reps_ax, hold_ax) = _figure(1, 2, height_in=2.4)
-    for colour, exercise in zip(_COLOURS * 3, exercises, strict=False):
-        _line(reps_ax, [(d.day, d.reps) for d in exercise.days], colour, exercise.name)
-        _line(hold_ax, [(d.day, d.mean_hold_s) for d in exercise.days], colour, exercise.name)
+    for index, (colour, exercise) in enumerate(zip(_COLOURS * 3, exercises, strict=False)):
+        reps = [(_noon(d.day), d.reps) for d in exercise.days]
+        holds = [(_noon(d.day), d.mean_hold_s) for d in exercise.days]
+        _line(reps_ax, reps, colour, exercise.name, index)
+        _line(hold_ax, holds, colour, exercise.name, index)
     for ax, label in ((reps_ax, "repetitions per day"), (hold_ax, "mean hold (s)")):
         ax.set_ylim(bottom=0)
         _style(ax, label)
-        _dates(ax)
+        _dates(ax, axis)
     handles, labels = reps_ax.get_legend_handles_labels()
     figure.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=7, frameon=False)
     names = ", ".join(e.name for e in exercises)
@@ -174,33 +178,37 @@ def exercise_chart(exercises: Sequence[ExerciseSummary]) -> Chart:
     return Chart("exercises", "Repetitions and hold times", alt, _png(figure))
 
 
-def quality_chart(points: Sequence[QualityPoint]) -> Chart:
+def quality_chart(points: Sequence[QualityPoint], axis: TimeAxis) -> Chart:
     """Form quality (0-100 %) of camera-checked sets over time, per exercise."""
     figure, (ax,) = _figure()
     series: dict[str, list[Point]] = defaultdict(list)
     for point in points:
         series[point.exercise].append((point.at, point.quality * 100))
-    for colour, (name, values) in zip(_COLOURS * 3, series.items(), strict=False):
-        _line(ax, values, colour, name)
+    for index, (colour, (name, values)) in enumerate(
+        zip(_COLOURS * 3, series.items(), strict=False)
+    ):
+        _line(ax, values, colour, name, index)
     ax.set_ylim(0, 105)
     _style(ax, "form quality (%)")
-    _dates(ax)
+    _dates(ax, axis)
     ax.legend(fontsize=7, loc="lower left", ncols=3, frameon=False)
     alt = f"Form quality from the camera for {len(points)} sets."
     return Chart("quality", "Form quality (camera)", alt, _png(figure))
 
 
-def psfs_chart(rows: Sequence[PsfsRow]) -> Chart:
+def psfs_chart(rows: Sequence[PsfsRow], axis: TimeAxis) -> Chart:
     """Each named activity's PSFS rating (0-10) week by week, and their mean."""
     figure, (ax,) = _figure()
     series: dict[str, list[Point]] = defaultdict(list)
     for row in rows:
         for name, score in row.scores:
-            series[name].append((row.at.date(), score))
-    for colour, (name, values) in zip(_COLOURS * 3, series.items(), strict=False):
-        _line(ax, values, colour, name)
+            series[name].append((_noon(row.at.date()), score))
+    for index, (colour, (name, values)) in enumerate(
+        zip(_COLOURS * 3, series.items(), strict=False)
+    ):
+        _line(ax, values, colour, name, index)
     ax.plot(
-        _x([r.at.date() for r in rows]),
+        _x([_noon(r.at.date()) for r in rows]),
         np.array([r.mean for r in rows]),
         color="#333333",
         linestyle="--",
@@ -210,7 +218,7 @@ def psfs_chart(rows: Sequence[PsfsRow]) -> Chart:
     ax.set_ylim(-0.3, 10.3)
     ax.set_yticks(range(0, 11, 2))
     _style(ax, "able to do (0-10)")
-    _dates(ax)
+    _dates(ax, axis)
     handles, labels = ax.get_legend_handles_labels()
     figure.legend(handles, labels, loc="outside lower center", ncols=4, fontsize=7, frameon=False)
     alt = f"Patient-Specific Functional Scale ratings at {len(rows)} weekly check-ins."
@@ -220,14 +228,21 @@ def psfs_chart(rows: Sequence[PsfsRow]) -> Chart:
 def report_charts(data: ReportData) -> dict[str, Chart]:
     """Every chart the data supports, keyed by section; sections without data get none."""
     charts: dict[str, Chart] = {}
+    times = [p.at for p in data.pain] + [q.at for q in data.quality]
+    first = data.first_day or (min(times).date() if times else None)
+    if first is None:
+        return charts
+    last = data.last_day or first
+    moments = time_axis(times, first, last)  # sessions at their time: hours for one day
+    days = time_axis([], first, last, daily=True)  # values per day
     if data.sessions_planned or data.pain:
-        charts["adherence"] = adherence_chart(data.adherence)
+        charts["adherence"] = adherence_chart(data.adherence, days)
     if any(p.before is not None or p.after is not None for p in data.pain):
-        charts["pain"] = pain_chart(data.pain)
+        charts["pain"] = pain_chart(data.pain, moments)
     if any(e.days for e in data.exercises):
-        charts["exercises"] = exercise_chart(data.exercises)
+        charts["exercises"] = exercise_chart(data.exercises, days)
     if data.quality:
-        charts["quality"] = quality_chart(data.quality)
+        charts["quality"] = quality_chart(data.quality, moments)
     if data.psfs:
-        charts["psfs"] = psfs_chart(data.psfs)
+        charts["psfs"] = psfs_chart(data.psfs, days)
     return charts

@@ -39,6 +39,7 @@ from backcoach.core.records import (
     SessionRecord,
     SetRecord,
     SetSource,
+    SharpPainEvent,
 )
 from backcoach.reports.summary import ReportSource
 
@@ -127,6 +128,8 @@ def build_bundle(source: ReportSource) -> Json:
         _add_session(builder, session)
     for checkin in source.history.checkins:
         _add_checkin_pain(builder, checkin)
+    for event in source.history.sharp_pain_events:
+        _add_sharp_pain(builder, event)
     _add_psfs(builder)
     bundle: Json = {
         "resourceType": "Bundle",
@@ -181,6 +184,26 @@ def _pain(
     if part_of is not None:
         resource["partOf"] = [{"reference": part_of}]
     builder.add(builder.urn("pain", key), resource)
+
+
+def _add_sharp_pain(builder: _BundleBuilder, event: SharpPainEvent) -> None:
+    """SHARP PAIN pressed outside a session: an observation of pain (its score when given)."""
+    where = "just after a session" if event.session_id else "outside a session"
+    note = f"Sharp pain reported {where}" + (f": {event.note}" if event.note else "")
+    key = f"sharp/{event.id if event.id is not None else _iso(event.at)}"
+    if event.pain is not None:
+        _pain(builder, key, event.pain, event.at, note, None)
+        return
+    builder.add(builder.urn("sharp-pain", key), {
+        "resourceType": "Observation",
+        "status": "final",
+        "category": _category("survey"),
+        "code": {"text": "Sharp pain reported (stop rule)"},
+        "subject": builder.subject(),
+        "effectiveDateTime": _iso(event.at),
+        "valueString": "sharp pain",
+        "note": [{"text": note}],
+    })
 
 
 def _session_key(session: SessionRecord) -> str:
@@ -357,6 +380,9 @@ def _add_screening_result(
     text = "Red flags: " + "; ".join(titles) if titles else "No red flags"
     if record.cleared_at is not None:
         text += f". Cleared by a professional on {record.cleared_at.date().isoformat()}"
+        if record.cleared_by:
+            text += f" ({record.cleared_by}"
+            text += f", seen {record.cleared_on.isoformat()})" if record.cleared_on else ")"
         if record.cleared_note:
             text += f": {record.cleared_note}"
     builder.add(

@@ -8,7 +8,9 @@ what to type instead, before any work is done.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, timedelta, tzinfo
+
+from backcoach.localtime import system_zone
 
 
 class ReportInputError(ValueError):
@@ -78,8 +80,6 @@ def parse_period(from_text: str | None, to_text: str | None) -> ReportPeriod:
 
 
 def local_timezone() -> tzinfo:
-    """The machine's time zone: backcoach runs on the person's own computer, so report days and
-    reminder times follow their clock (the CLI and the web app alike)."""
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None  # astimezone() always attaches one
-    return zone
+    """The machine's time zone (see ``backcoach.localtime``; a profile's own zone wins where
+    one is known)."""
+    return system_zone()

@@ -353,11 +353,24 @@ class _Context:
         )
 
     def sharp_stops(self) -> tuple[SharpStop, ...]:
-        return tuple(
+        """Sharp-pain stops of sessions and SHARP PAIN pressed outside one, in time order."""
+        stops = [
             _sharp_stop(s, self._local(s.stop_at or s.started_at), self.name(s.stop_exercise_id))
             for s in self.sessions
             if s.outcome is SessionOutcome.SHARP_PAIN
-        )
+        ]
+        stops += [
+            SharpStop(
+                at=self._local(e.at),
+                exercise="just after a session" if e.session_id else "outside a session",
+                pain_before=None,
+                pain_after=e.pain,
+                note=e.note or "",
+            )
+            for e in self.source.history.sharp_pain_events
+            if self._inside(e.at)
+        ]
+        return tuple(sorted(stops, key=lambda stop: stop.at))
 
     def plan_changes(self) -> tuple[PlanChangeRow, ...]:
         return tuple(self._plan_change_row(c) for c in self.changes)
@@ -392,7 +405,7 @@ class _Context:
             taken_at=self._local(record.taken_at),
             flags=tuple(titles.get(f, f) for f in record.positive_flags),
             cleared_at=None if record.cleared_at is None else self._local(record.cleared_at),
-            cleared_note=record.cleared_note,
+            cleared_note=_clearance_text(record),
             answers=tuple((questions.get(q, q), record.answers[q]) for q in order),
         )
 
@@ -405,6 +418,13 @@ class _Context:
             )
             for r in self.psfs_records
         )
+
+
+def _clearance_text(record: ScreeningRecord) -> str | None:
+    """Who cleared the person, when they saw them, and what they said."""
+    if record.cleared_by and record.cleared_on:
+        return f"{record.cleared_by} (seen {record.cleared_on:%d %b %Y}): {record.cleared_note}"
+    return record.cleared_note
 
 
 def _sharp_stop(session: SessionRecord, at: datetime, exercise: str) -> SharpStop:

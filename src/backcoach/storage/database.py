@@ -95,12 +95,54 @@ def is_corruption(exc: SQLAlchemyError) -> bool:
     return any(words in str(exc.orig) for words in _CORRUPTION_WORDS)
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; for SQLite: WAL journal, foreign keys enforced, a busy timeout."""
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """An engine for ``url``; for SQLite: WAL journal, foreign keys enforced, a busy timeout.
+
+    ``read_only``: SQLite refuses every write (a damaged journal is only read and exported).
+    """
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
+        if read_only:
+            event.listen(engine, "connect", _sqlite_query_only)
     return engine
+
+
+def _sqlite_query_only(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA query_only=ON")
+    finally:
+        cursor.close()
+
+
+def passes_integrity_check(engine: Engine) -> bool:
+    """SQLite's quick check of every page and index (other databases check themselves)."""
+    if engine.dialect.name != "sqlite":
+        return True
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("PRAGMA quick_check(1)")).scalars().all()
+    except DBAPIError:
+        return False
+    return rows == ["ok"]
+
+
+def damaged_message(path: Path | str) -> str:
+    return (
+        f"the journal {path} failed its integrity check, so it is open read-only: nothing new "
+        "is written to it. Export what can be read (backcoach export), then move the file aside "
+        "or restore a backup."
+    )
+
+
+def is_disk_full(exc: SQLAlchemyError) -> bool:
+    return "disk is full" in describe_error(exc).lower()
+
+
+DISK_FULL_MESSAGE = (
+    "the disk is full, so nothing was saved. Free some space on this computer and try again."
+)
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:

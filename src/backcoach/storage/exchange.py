@@ -33,11 +33,13 @@ from backcoach.core.records import (
     MorningFeeling,
     Note,
     PlanChange,
+    ProfessionalAdvice,
     ScreeningRecord,
     SessionOutcome,
     SessionRecord,
     SetRecord,
     SetSource,
+    SharpPainEvent,
     Side,
 )
 from backcoach.core.safejson import MAX_INT
@@ -45,6 +47,7 @@ from backcoach.core.safety import load_screening
 from backcoach.core.text import has_surrogates
 from backcoach.storage.errors import ImportFormatError, StorageError, UnknownProfileError
 from backcoach.storage.journal import Journal, validate_profile_name
+from backcoach.storage.models import SettingRow
 from backcoach.storage.psfs import psfs_records, stage_psfs
 
 FORMAT = "backcoach-journal"
@@ -69,20 +72,21 @@ class SetV1(_Model):
     side: Side | None = None
     source: SetSource = SetSource.MANUAL
     quality: Annotated[float, Field(ge=0, le=1)] | None = None
+    full_reps: Count | None = None
 
     @classmethod
     def of(cls, r: SetRecord) -> SetV1:
         return cls(
             exercise_id=r.exercise_id, reps=r.reps, hold_s=float(r.hold_s),
             started_at=r.started_at, ended_at=r.ended_at, side=r.side, source=r.source,
-            quality=r.quality,
+            quality=r.quality, full_reps=r.full_reps,
         )  # fmt: skip
 
     def record(self) -> SetRecord:
         return SetRecord(
             exercise_id=self.exercise_id, reps=self.reps, hold_s=self.hold_s,
             started_at=self.started_at, ended_at=self.ended_at, side=self.side,
-            source=self.source, quality=self.quality,
+            source=self.source, quality=self.quality, full_reps=self.full_reps,
         )  # fmt: skip
 
 
@@ -96,6 +100,7 @@ class SessionV1(_Model):
     stop_at: AwareDatetime | None = None
     note: str | None = None
     sets: list[SetV1] = []
+    time_zone: Annotated[str, Field(max_length=64)] | None = None
 
     @classmethod
     def of(cls, r: SessionRecord) -> SessionV1:
@@ -103,6 +108,7 @@ class SessionV1(_Model):
             started_at=r.started_at, outcome=r.outcome, pain_before=r.pain_before,
             pain_after=r.pain_after, ended_at=r.ended_at, stop_exercise_id=r.stop_exercise_id,
             stop_at=r.stop_at, note=r.note, sets=[SetV1.of(s) for s in r.sets],
+            time_zone=r.time_zone,
         )  # fmt: skip
 
     def record(self) -> SessionRecord:
@@ -110,7 +116,7 @@ class SessionV1(_Model):
             started_at=self.started_at, outcome=self.outcome, pain_before=self.pain_before,
             pain_after=self.pain_after, ended_at=self.ended_at,
             stop_exercise_id=self.stop_exercise_id, stop_at=self.stop_at,
-            sets=tuple(s.record() for s in self.sets), note=self.note,
+            sets=tuple(s.record() for s in self.sets), note=self.note, time_zone=self.time_zone,
         )  # fmt: skip
 
 
@@ -120,12 +126,15 @@ class ScreeningV1(_Model):
     positive_flags: list[Ident]
     cleared_at: AwareDatetime | None = None
     cleared_note: str | None = None
+    cleared_by: Annotated[str, Field(max_length=200)] | None = None
+    cleared_on: date | None = None
 
     @classmethod
     def of(cls, r: ScreeningRecord) -> ScreeningV1:
         return cls(
             taken_at=r.taken_at, answers=dict(r.answers), positive_flags=list(r.positive_flags),
-            cleared_at=r.cleared_at, cleared_note=r.cleared_note,
+            cleared_at=r.cleared_at, cleared_note=r.cleared_note, cleared_by=r.cleared_by,
+            cleared_on=r.cleared_on,
         )  # fmt: skip
 
     def record(self) -> ScreeningRecord:
@@ -141,7 +150,8 @@ class ScreeningV1(_Model):
         return ScreeningRecord(
             taken_at=self.taken_at, answers=dict(self.answers),
             positive_flags=flags, cleared_at=self.cleared_at,
-            cleared_note=self.cleared_note,
+            cleared_note=self.cleared_note, cleared_by=self.cleared_by,
+            cleared_on=self.cleared_on,
         )  # fmt: skip
 
 
@@ -237,6 +247,41 @@ class PsfsV1(_Model):
         return make_psfs_record(self.at, [(a.name, a.score) for a in self.activities])
 
 
+class SharpPainV1(_Model):
+    at: AwareDatetime
+    place: Annotated[str, Field(min_length=1, max_length=32)]
+    pain: Pain | None = None
+    note: str | None = None
+
+    @classmethod
+    def of(cls, r: SharpPainEvent) -> SharpPainV1:
+        return cls(at=r.at, place=r.place, pain=r.pain, note=r.note)
+
+    def record(self) -> SharpPainEvent:
+        # The link to a session is an id of the exporting journal: not carried over.
+        return SharpPainEvent(at=self.at, place=self.place, pain=self.pain, note=self.note)
+
+
+class AdviceV1(_Model):
+    at: AwareDatetime
+    by: Annotated[str, Field(min_length=1, max_length=200)]
+    on: date
+    said: Annotated[str, Field(min_length=1)]
+    reason: Annotated[str, Field(min_length=1, max_length=32)] = "sharp_pain"
+
+    @classmethod
+    def of(cls, r: ProfessionalAdvice) -> AdviceV1:
+        return cls(at=r.at, by=r.by, on=r.on, said=r.said, reason=r.reason)
+
+    def record(self) -> ProfessionalAdvice:
+        return ProfessionalAdvice(
+            at=self.at, by=self.by, on=self.on, said=self.said, reason=self.reason
+        )
+
+
+SettingKey = Annotated[str, Field(min_length=1, max_length=64)]
+
+
 class JournalExportV1(_Model):
     """One profile's whole journal. Lists are oldest first, as in ``History``."""
 
@@ -250,6 +295,9 @@ class JournalExportV1(_Model):
     plan_changes: list[PlanChangeV1] = []
     notes: list[NoteV1] = []
     psfs: list[PsfsV1] = []
+    sharp_pain_events: list[SharpPainV1] = []
+    professional_advice: list[AdviceV1] = []
+    settings: dict[SettingKey, Any] = {}
 
     def history(self) -> History:
         return History(
@@ -259,11 +307,16 @@ class JournalExportV1(_Model):
             plan_changes=tuple(p.record() for p in self.plan_changes),
             disclaimer_acks=tuple(DisclaimerAck(a.version, a.at) for a in self.disclaimer_acks),
             notes=tuple(Note(at=n.at, text=n.text) for n in self.notes),
+            sharp_pain_events=tuple(e.record() for e in self.sharp_pain_events),
+            professional_advice=tuple(a.record() for a in self.professional_advice),
         )
 
 
 def export_model(
-    profile: str, history: History, psfs: Sequence[PsfsRecord] = ()
+    profile: str,
+    history: History,
+    psfs: Sequence[PsfsRecord] = (),
+    settings: dict[str, Any] | None = None,
 ) -> JournalExportV1:
     return JournalExportV1(
         format=FORMAT,
@@ -276,13 +329,21 @@ def export_model(
         plan_changes=[PlanChangeV1.of(p) for p in history.plan_changes],
         notes=[NoteV1(at=n.at, text=n.text) for n in history.notes],
         psfs=[PsfsV1.of(r) for r in psfs],
+        sharp_pain_events=[SharpPainV1.of(e) for e in history.sharp_pain_events],
+        professional_advice=[AdviceV1.of(a) for a in history.professional_advice],
+        settings=dict(settings or {}),
     )
 
 
 def export_json(journal: Journal, profile: str) -> dict[str, Any]:
     """Everything of ``profile`` as a JSON-ready dict (``json.dumps`` it as is)."""
     _require_profile(journal, profile)
-    model = export_model(profile, journal.history(profile), psfs_records(journal, profile))
+    model = export_model(
+        profile,
+        journal.history(profile),
+        psfs_records(journal, profile),
+        journal.get_settings(profile),
+    )
     return model.model_dump(mode="json")
 
 
@@ -304,6 +365,11 @@ def import_json(journal: Journal, data: Any, as_profile: str | None = None) -> s
 
     def add_psfs_rows(session: Session, profile_id: int) -> None:
         stage_psfs(session, profile_id, records)
+        session.add_all(
+            SettingRow(profile_id=profile_id, key=key, value=value)
+            for key, value in parsed.settings.items()
+            if value is not None
+        )
 
     journal.add_history(name, parsed.history(), also=add_psfs_rows)
     return name

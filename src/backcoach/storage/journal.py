@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine, make_url
@@ -24,20 +25,26 @@ from backcoach.core.records import (
     MorningCheckin,
     Note,
     PlanChange,
+    ProfessionalAdvice,
     ScreeningRecord,
     SessionOutcome,
     SessionRecord,
     SetRecord,
+    SharpPainEvent,
 )
 from backcoach.storage import mapping
 from backcoach.storage.database import (
     DATABASE_FILENAME,
+    DISK_FULL_MESSAGE,
     check_sqlite_file,
     corrupt_message,
+    damaged_message,
     describe_error,
     is_corruption,
+    is_disk_full,
     make_engine,
     migrate,
+    passes_integrity_check,
     resolve_data_dir,
     sqlite_url,
 )
@@ -53,10 +60,15 @@ from backcoach.storage.models import (
     DisclaimerAckRow,
     NoteRow,
     PlanChangeRow,
+    ProfessionalAdviceRow,
     Profile,
     ScreeningRow,
     SessionRow,
+    SettingRow,
+    SharpPainEventRow,
 )
+
+SETTING_KEY_MAX = 64
 
 
 def validate_profile_name(name: str) -> str:
@@ -73,10 +85,11 @@ def validate_profile_name(name: str) -> str:
 class Journal:
     """A handle on one journal database. Open with ``Journal.open``; close when done."""
 
-    def __init__(self, engine: Engine, path: Path | None = None) -> None:
+    def __init__(self, engine: Engine, path: Path | None = None, *, damaged: bool = False) -> None:
         self._engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.path = path  # the SQLite file, or None for another database URL
+        self.damaged = damaged  # failed its integrity check: open read-only
 
     # --- opening and closing ------------------------------------------------------------------
 
@@ -115,7 +128,10 @@ class Journal:
             if path is not None and is_corruption(exc):
                 raise StorageError(corrupt_message(path)) from exc
             raise StorageError(f"cannot open the journal {where}: {describe_error(exc)}") from exc
-        return cls(engine, path)
+        if passes_integrity_check(engine):
+            return cls(engine, path)
+        engine.dispose()  # damaged: read what can be read, write nothing more into it
+        return cls(make_engine(url, read_only=True), path, damaged=True)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -146,6 +162,10 @@ class Journal:
             raise
         except SQLAlchemyError as exc:
             where = self.path or _safe_url(str(self._engine.url))
+            if self.damaged:
+                raise StorageError(damaged_message(where)) from exc
+            if is_disk_full(exc):
+                raise StorageError(DISK_FULL_MESSAGE) from exc
             if self.path is not None and is_corruption(exc):
                 raise StorageError(corrupt_message(self.path)) from exc
             raise StorageError(
@@ -230,6 +250,12 @@ class Journal:
             owner.checkins = [mapping.checkin_row(c) for c in history.checkins]
             owner.plan_changes = [mapping.plan_change_row(p) for p in history.plan_changes]
             owner.notes = [mapping.note_row(n) for n in history.notes]
+            owner.sharp_pain_events = [
+                mapping.sharp_pain_row(e) for e in history.sharp_pain_events
+            ]
+            owner.professional_advice = [
+                mapping.advice_row(a) for a in history.professional_advice
+            ]
             session.add(owner)
             if also is not None:
                 session.flush()
@@ -302,8 +328,18 @@ class Journal:
             session.flush()
             return row.id
 
-    def clear_screening(self, profile: str, screening_id: int, at: datetime, note: str) -> None:
-        """Record that a professional has cleared the person after a positive screening."""
+    def clear_screening(
+        self,
+        profile: str,
+        screening_id: int,
+        at: datetime,
+        note: str,
+        *,
+        by: str | None = None,
+        on: date | None = None,
+    ) -> None:
+        """Record that a professional (``by``, seen ``on``) has cleared the person after a
+        positive screening; ``note`` is what they said."""
         with self.transaction() as session:
             owner = self._profile(session, profile, create=False)
             row = session.get(ScreeningRow, screening_id)
@@ -311,6 +347,125 @@ class Journal:
                 raise UnknownRecordError(f"profile {profile!r} has no screening {screening_id}")
             row.cleared_at = mapping.aware(at, "cleared at")
             row.cleared_note = note
+            row.cleared_by = by
+            row.cleared_on = on
+
+    # --- settings -----------------------------------------------------------------------------
+
+    def get_settings(self, profile: str) -> dict[str, Any]:
+        """The profile's preferences (JSON values by key); empty for an unknown profile."""
+        validate_profile_name(profile)
+        with self.transaction() as session:
+            rows = session.execute(
+                select(SettingRow.key, SettingRow.value)
+                .join(Profile, Profile.id == SettingRow.profile_id)
+                .where(Profile.name == profile)
+            )
+            return {key: value for key, value in rows}
+
+    def set_setting(self, profile: str, key: str, value: Any) -> None:
+        """Store one preference (any JSON value; ``None`` removes it). Creates the profile."""
+        if not key or len(key) > SETTING_KEY_MAX:
+            raise StorageError(f"a setting key must be 1 to {SETTING_KEY_MAX} characters")
+        profile_id = self.ensure_profile(profile)
+        with self.transaction() as session:
+            row = session.scalar(
+                select(SettingRow).where(
+                    SettingRow.profile_id == profile_id, SettingRow.key == key
+                )
+            )
+            if value is None:
+                if row is not None:
+                    session.delete(row)
+                return
+            if row is None:
+                session.add(SettingRow(profile_id=profile_id, key=key, value=value))
+            else:
+                row.value = value
+
+    def rename_profile(self, old: str, new: str) -> None:
+        """Rename a profile, keeping every record. Raises ``UnknownProfileError`` or
+        ``ProfileExistsError``."""
+        validate_profile_name(new)
+        with self.transaction() as session:
+            row = self._profile(session, old, create=False)
+            if old == new:
+                return
+            if session.scalar(select(Profile.id).where(Profile.name == new)) is not None:
+                raise ProfileExistsError(f"a profile named {new!r} already exists")
+            row.name = new
+
+    # --- sharp pain outside a session, professional advice ------------------------------------
+
+    def add_sharp_pain_event(self, profile: str, event: SharpPainEvent) -> int:
+        """Store a sharp-pain event at once; returns its id."""
+        profile_id = self.ensure_profile(profile)
+        with self.transaction() as session:
+            row = mapping.sharp_pain_row(event)
+            row.profile_id = profile_id
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def update_sharp_pain_event(
+        self, profile: str, event_id: int, pain: int | None, note: str | None
+    ) -> None:
+        """Add a pain score and a note to one of the profile's sharp-pain events."""
+        with self.transaction() as session:
+            owner = self._profile(session, profile, create=False)
+            row = session.get(SharpPainEventRow, event_id)
+            if row is None or row.profile_id != owner.id:
+                raise UnknownRecordError(f"profile {profile!r} has no sharp-pain record {event_id}")
+            if pain is not None:
+                row.pain = pain
+            if note is not None:
+                row.note = note
+
+    def add_professional_advice(self, profile: str, advice: ProfessionalAdvice) -> int:
+        profile_id = self.ensure_profile(profile)
+        with self.transaction() as session:
+            row = mapping.advice_row(advice)
+            row.profile_id = profile_id
+            session.add(row)
+            session.flush()
+            return row.id
+
+    # --- sessions in progress -----------------------------------------------------------------
+
+    def touch_session(
+        self, session_id: int, at: datetime, *, pain_before: int | None = None
+    ) -> None:
+        """Note a sign of life of a session in progress (and its pain before, once known), so
+        a crash leaves what is needed to close it honestly."""
+        with self.transaction() as session:
+            row = session.get(SessionRow, session_id)
+            if row is None:
+                raise UnknownRecordError(f"there is no session {session_id}")
+            row.last_active_at = mapping.aware(at, "last active at")
+            if pain_before is not None:
+                row.pain_before = pain_before
+
+    def close_abandoned_sessions(self, older_than: datetime | None = None) -> list[int]:
+        """Close sessions left ``in_progress`` (by a crash or a restart) as ``stopped``.
+
+        Only those whose last sign of life is before ``older_than`` (all of them when it is
+        ``None``). Every set they hold is kept; the end is their last sign of life. Returns the
+        ids closed.
+        """
+        closed: list[int] = []
+        with self.transaction() as session:
+            rows = session.scalars(
+                select(SessionRow).where(SessionRow.outcome == SessionOutcome.IN_PROGRESS.value)
+            )
+            for row in rows:
+                last = _last_sign_of_life(row)
+                if older_than is not None and last >= older_than:
+                    continue
+                row.outcome = SessionOutcome.STOPPED.value
+                row.ended_at = last
+                row.note = row.note or "Closed after the app was interrupted."
+                closed.append(row.id)
+        return closed
 
     def start_session(self, profile: str, record: SessionRecord) -> int:
         """Record a session as ``in_progress`` (with any sets it already has); returns its id."""
@@ -417,6 +572,16 @@ def _history(session: Session, profile_id: int) -> History:
     notes = session.scalars(
         select(NoteRow).where(NoteRow.profile_id == profile_id).order_by(NoteRow.at, NoteRow.id)
     )
+    events = session.scalars(
+        select(SharpPainEventRow)
+        .where(SharpPainEventRow.profile_id == profile_id)
+        .order_by(SharpPainEventRow.at, SharpPainEventRow.id)
+    )
+    advice = session.scalars(
+        select(ProfessionalAdviceRow)
+        .where(ProfessionalAdviceRow.profile_id == profile_id)
+        .order_by(ProfessionalAdviceRow.at, ProfessionalAdviceRow.id)
+    )
     return History(
         sessions=tuple(mapping.session_record(r) for r in sessions),
         checkins=tuple(mapping.checkin_record(r) for r in checkins),
@@ -424,7 +589,14 @@ def _history(session: Session, profile_id: int) -> History:
         plan_changes=tuple(mapping.plan_change_record(r) for r in changes),
         disclaimer_acks=tuple(mapping.ack_record(r) for r in acks),
         notes=tuple(mapping.note_record(r) for r in notes),
+        sharp_pain_events=tuple(mapping.sharp_pain_record(r) for r in events),
+        professional_advice=tuple(mapping.advice_record(r) for r in advice),
     )
+
+
+def _last_sign_of_life(row: SessionRow) -> datetime:
+    times = [row.started_at, row.last_active_at, *(s.ended_at for s in row.sets)]
+    return max(t for t in times if t is not None)
 
 
 def _safe_url(url: str) -> str:
@@ -494,7 +666,34 @@ def _recent_screenings(session: Session, profile_id: int, since: datetime) -> li
     return sorted(rows.values(), key=lambda r: (r.taken_at, r.id))
 
 
+def _last_sharp_pain(session: Session, profile_id: int) -> datetime | None:
+    """The latest sharp-pain stop or report (rules look at what followed it, however old)."""
+    stop = session.scalar(
+        select(func.max(func.coalesce(SessionRow.stop_at, SessionRow.started_at)))
+        .where(SessionRow.profile_id == profile_id, SessionRow.outcome == "sharp_pain")
+    )
+    event = session.scalar(
+        select(func.max(SharpPainEventRow.at)).where(SharpPainEventRow.profile_id == profile_id)
+    )
+    times = [mapping.aware(t, "sharp pain time") if isinstance(t, datetime)
+             else datetime.fromisoformat(t) for t in (stop, event) if t is not None]
+    return min((max(times),), default=None) if times else None
+
+
 def _recent_history(session: Session, profile_id: int, since: datetime) -> History:
+    last_sharp = _last_sharp_pain(session, profile_id)
+    if last_sharp is not None:
+        since = min(since, last_sharp - timedelta(seconds=1))
+    events = session.scalars(
+        select(SharpPainEventRow)
+        .where(SharpPainEventRow.profile_id == profile_id)
+        .order_by(SharpPainEventRow.at, SharpPainEventRow.id)
+    )
+    advice = session.scalars(
+        select(ProfessionalAdviceRow)
+        .where(ProfessionalAdviceRow.profile_id == profile_id)
+        .order_by(ProfessionalAdviceRow.at, ProfessionalAdviceRow.id)
+    )
     acks = session.scalars(
         select(DisclaimerAckRow)
         .where(DisclaimerAckRow.profile_id == profile_id)
@@ -519,5 +718,7 @@ def _recent_history(session: Session, profile_id: int, since: datetime) -> Histo
                            for r in _recent_changes(session, profile_id, since)),
         disclaimer_acks=tuple(mapping.ack_record(r) for r in acks),
         notes=tuple(mapping.note_record(r) for r in notes),
+        sharp_pain_events=tuple(mapping.sharp_pain_record(r) for r in events),
+        professional_advice=tuple(mapping.advice_record(r) for r in advice),
     )
 

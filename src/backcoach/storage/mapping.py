@@ -11,11 +11,13 @@ from backcoach.core.records import (
     MorningFeeling,
     Note,
     PlanChange,
+    ProfessionalAdvice,
     ScreeningRecord,
     SessionOutcome,
     SessionRecord,
     SetRecord,
     SetSource,
+    SharpPainEvent,
     Side,
 )
 from backcoach.storage.errors import StorageError
@@ -24,10 +26,12 @@ from backcoach.storage.models import (
     DisclaimerAckRow,
     NoteRow,
     PlanChangeRow,
+    ProfessionalAdviceRow,
     ScreeningAnswerRow,
     ScreeningRow,
     SessionRow,
     SetRow,
+    SharpPainEventRow,
 )
 
 
@@ -55,6 +59,7 @@ def set_row(record: SetRecord) -> SetRow:
         side=None if record.side is None else Side(record.side).value,
         source=SetSource(record.source).value,
         quality=None if record.quality is None else float(record.quality),
+        full_reps=record.full_reps,
     )
 
 
@@ -69,6 +74,7 @@ def set_record(row: SetRow) -> SetRecord:
         source=SetSource(row.source),
         quality=row.quality,
         id=row.id,
+        full_reps=row.full_reps,
     )
 
 
@@ -82,6 +88,7 @@ def apply_session(row: SessionRow, record: SessionRecord, *, outcome: SessionOut
     row.stop_exercise_id = record.stop_exercise_id
     row.stop_at = maybe_aware(record.stop_at, "session stop_at")
     row.note = record.note
+    row.time_zone = record.time_zone
 
 
 def session_record(row: SessionRow) -> SessionRecord:
@@ -96,6 +103,7 @@ def session_record(row: SessionRow) -> SessionRecord:
         sets=tuple(set_record(s) for s in row.sets),
         note=row.note,
         id=row.id,
+        time_zone=row.time_zone,
     )
 
 
@@ -108,6 +116,8 @@ def screening_row(record: ScreeningRecord) -> ScreeningRow:
         positive_flags=[str(flag) for flag in record.positive_flags],
         cleared_at=maybe_aware(record.cleared_at, "screening cleared_at"),
         cleared_note=record.cleared_note,
+        cleared_by=record.cleared_by,
+        cleared_on=record.cleared_on,
         answers=[
             ScreeningAnswerRow(position=i, question_id=str(qid), answer=bool(answer))
             for i, (qid, answer) in enumerate(record.answers.items())
@@ -123,6 +133,8 @@ def screening_record(row: ScreeningRow) -> ScreeningRecord:
         cleared_at=row.cleared_at,
         cleared_note=row.cleared_note,
         id=row.id,
+        cleared_by=row.cleared_by,
+        cleared_on=row.cleared_on,
     )
 
 
@@ -190,3 +202,39 @@ def note_row(note: Note) -> NoteRow:
 
 def note_record(row: NoteRow) -> Note:
     return Note(at=row.at, text=row.text, id=row.id)
+
+
+# --- sharp pain outside a session, professional advice ----------------------------------------
+
+
+def sharp_pain_row(event: SharpPainEvent) -> SharpPainEventRow:
+    return SharpPainEventRow(
+        at=aware(event.at, "sharp pain at"),
+        place=event.place,
+        pain=event.pain,
+        note=event.note,
+        session_id=event.session_id,
+    )
+
+
+def sharp_pain_record(row: SharpPainEventRow) -> SharpPainEvent:
+    return SharpPainEvent(
+        at=row.at, place=row.place, pain=row.pain, note=row.note, session_id=row.session_id,
+        id=row.id,
+    )
+
+
+def advice_row(advice: ProfessionalAdvice) -> ProfessionalAdviceRow:
+    return ProfessionalAdviceRow(
+        at=aware(advice.at, "advice recorded at"),
+        reason=advice.reason,
+        by=advice.by,
+        on=advice.on,
+        said=advice.said,
+    )
+
+
+def advice_record(row: ProfessionalAdviceRow) -> ProfessionalAdvice:
+    return ProfessionalAdvice(
+        at=row.at, by=row.by, on=row.on, said=row.said, reason=row.reason, id=row.id
+    )

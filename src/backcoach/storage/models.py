@@ -71,6 +71,15 @@ class Profile(Base):
         cascade="all, delete-orphan", passive_deletes=True
     )
     notes: Mapped[list[NoteRow]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    settings: Mapped[list[SettingRow]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+    sharp_pain_events: Mapped[list[SharpPainEventRow]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+    professional_advice: Mapped[list[ProfessionalAdviceRow]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class SessionRow(Base):
@@ -87,6 +96,8 @@ class SessionRow(Base):
     stop_exercise_id: Mapped[str | None] = mapped_column(String(EXERCISE_ID_MAX))
     stop_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     note: Mapped[str | None] = mapped_column(Text)
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     profile: Mapped[Profile] = relationship(back_populates="sessions")
     sets: Mapped[list[SetRow]] = relationship(
@@ -113,6 +124,7 @@ class SetRow(Base):
     side: Mapped[str | None] = mapped_column(String(10))
     source: Mapped[str] = mapped_column(String(10))
     quality: Mapped[float | None] = mapped_column(Float)
+    full_reps: Mapped[int | None] = mapped_column(Integer)
 
     session: Mapped[SessionRow] = relationship(back_populates="sets")
 
@@ -127,6 +139,8 @@ class ScreeningRow(Base):
     positive_flags: Mapped[list[str]] = mapped_column(JSON)
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cleared_note: Mapped[str | None] = mapped_column(Text)
+    cleared_by: Mapped[str | None] = mapped_column(String(200))
+    cleared_on: Mapped[date | None] = mapped_column(Date)
 
     profile: Mapped[Profile] = relationship(back_populates="screenings")
     answers: Mapped[list[ScreeningAnswerRow]] = relationship(
@@ -198,6 +212,43 @@ class NoteRow(Base):
     profile_id: Mapped[int] = _profile_fk()
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     text: Mapped[str] = mapped_column(Text)
+
+
+class SettingRow(Base):
+    """One per-profile preference (migration 0004): a short key and a JSON value."""
+
+    __tablename__ = "profile_settings"
+    __table_args__ = (UniqueConstraint("profile_id", "key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = _profile_fk()
+    key: Mapped[str] = mapped_column(String(64))
+    value: Mapped[object] = mapped_column(JSON, nullable=True)
+
+
+class SharpPainEventRow(Base):
+    """SHARP PAIN pressed outside a running session (migration 0004)."""
+
+    __tablename__ = "sharp_pain_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = _profile_fk()
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(String(32))
+    pain: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+    session_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class ProfessionalAdviceRow(Base):
+    """A professional's advice after repeated sharp pain (migration 0004)."""
+
+    __tablename__ = "professional_advice"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    profile_id: Mapped[int] = _profile_fk()
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(String(32))
+    by: Mapped[str] = mapped_column(String(200))
+    on: Mapped[date] = mapped_column(Date)
+    said: Mapped[str] = mapped_column(Text)
 
 
 # Listing the sessions of a profile in time order is the commonest query (migration 0002).

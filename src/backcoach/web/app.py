@@ -18,16 +18,27 @@ from starlette.routing import BaseRoute, Mount, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from backcoach.core.catalog import Exercise, load_catalog
+from backcoach.core.habits import load_cards, load_habit_rules
 from backcoach.core.plan import load_progression_rules
 from backcoach.core.safety import load_disclaimer, load_screening
+from backcoach.storage.errors import StorageError
 from backcoach.web.clock import ScaledClock
 from backcoach.web.csrf import CsrfMiddleware
-from backcoach.web.errors import http_exception_handler, server_error_handler
+from backcoach.web.errors import (
+    http_exception_handler,
+    server_error_handler,
+    storage_error_handler,
+)
 from backcoach.web.guard import LocalOnlyMiddleware
+from backcoach.web.pairing import PairingMiddleware
 from backcoach.web.render import STATIC_DIR, make_templates
 from backcoach.web.routes import (
+    coaching,
     exercises,
     history,
+    journal_entries,
+    lan_page,
+    learn,
     onboarding,
     psfs,
     reports,
@@ -38,6 +49,7 @@ from backcoach.web.routes import (
 from backcoach.web.settings import WebSettings
 from backcoach.web.state import AppState, JournalFactory, PoseFactory
 from backcoach.web.ws import coach_socket
+from backcoach.web.zone import ZoneMiddleware
 
 if TYPE_CHECKING:
     from backcoach.storage import Journal
@@ -71,7 +83,8 @@ def _default_analyser_factory() -> Callable[[Exercise], Any]:
 def _routes() -> list[BaseRoute]:
     routes: list[BaseRoute] = []
     for module in (
-        today, onboarding, exercises, session, history, reports, psfs, settings_page
+        today, onboarding, exercises, session, coaching, history, reports, psfs, settings_page,
+        lan_page, learn, journal_entries,
     ):
         routes += module.ROUTES
     routes.append(WebSocketRoute("/ws/coach", coach_socket))
@@ -96,6 +109,8 @@ def create_app(
         journal_factory=journal_factory or _default_journal_factory(settings),
         pose_factory=pose_factory or _default_pose_factory(settings),
         analyser_factory=_default_analyser_factory(),
+        habit_rules=load_habit_rules(),
+        cards=load_cards(),
     )
 
     @contextlib.asynccontextmanager
@@ -106,13 +121,19 @@ def create_app(
         finally:
             state.close()
 
+    middleware = [Middleware(LocalOnlyMiddleware, extra_hosts=settings.allowed_hosts)]
+    if settings.lan and settings.pairing_code:
+        middleware.append(Middleware(PairingMiddleware, code=settings.pairing_code))
+    middleware.append(Middleware(ZoneMiddleware))
+    middleware.append(Middleware(CsrfMiddleware, max_body_bytes=settings.max_body_bytes))
     app = Starlette(
         routes=_routes(),
-        middleware=[
-            Middleware(LocalOnlyMiddleware, extra_hosts=settings.allowed_hosts),
-            Middleware(CsrfMiddleware, max_body_bytes=settings.max_body_bytes),
-        ],
-        exception_handlers={HTTPException: http_exception_handler, 500: server_error_handler},
+        middleware=middleware,
+        exception_handlers={
+            HTTPException: http_exception_handler,
+            StorageError: storage_error_handler,
+            500: server_error_handler,
+        },
         lifespan=lifespan,
     )
     app.state.backcoach = state

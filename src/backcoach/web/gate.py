@@ -6,6 +6,8 @@ session is under way, or on the practice pages, only decisions meaning exercise 
 interrupt it:
 
 - ``red_flag`` (a positive screening no professional has cleared) always stops. Red flags win.
+- ``sharp_pain_rest`` and ``sharp_pain_referral`` (sharp pain today, or repeatedly) stop too:
+  sharp pain means rest, wherever it was reported.
 - ``disclaimer_needed``, ``screening_needed`` and ``screening_expired`` do not interrupt: the
   session passed them when it started, and a screening expiring (or a new disclaimer text)
   halfway through a set is no reason to cut it off; they gate the next start.
@@ -15,7 +17,7 @@ interrupt it:
 - ``see_professional`` is allowed (advice to show, not a stop).
 
 Practice pages are open before onboarding (to look at an exercise and try the camera), so they too
-refuse only for ``red_flag``.
+refuse only for these stopping codes.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from __future__ import annotations
 from backcoach.core.safety import DecisionCode, SafetyDecision
 
 #: Decision codes that end exercise already under way.
-STOPPING_CODES: frozenset[DecisionCode] = frozenset({"red_flag"})
+STOPPING_CODES: frozenset[DecisionCode] = frozenset(
+    {"red_flag", "sharp_pain_rest", "sharp_pain_referral"}
+)
 
 
 def stops_exercise(decision: SafetyDecision) -> bool:

@@ -43,8 +43,16 @@ class WebSettings:
     pose_side_px: int = 640
     # "mediapipe" runs the real pose model; "none" accepts landmark frames only.
     pose_backend: str = "mediapipe"
+    # Real seconds without a heartbeat from a session's page before the session pauses itself
+    # (the page polls 4 times a second while it is visible).
+    heartbeat_timeout_s: float = 4.0
     # Extra Host header values accepted besides localhost / 127.0.0.1 / [::1].
     allowed_hosts: tuple[str, ...] = ()
+    # ``serve --lan``: every device must pair with this code first (see web/pairing.py), and
+    # ``public_url`` is the https address the QR code points phones to.
+    lan: bool = False
+    pairing_code: str | None = None
+    public_url: str | None = None
 
     @property
     def image_limits(self) -> ImageLimits:
@@ -60,3 +68,5 @@ class WebSettings:
             raise ValueError("max_frame_bytes and max_body_bytes must be at least 1 KiB")
         if self.camera_idle_s <= 0 or self.max_frames_in_flight < 1:
             raise ValueError("camera_idle_s must be positive and max_frames_in_flight at least 1")
+        if self.lan and (self.pairing_code is None or len(self.pairing_code) < 6):
+            raise ValueError("lan mode needs a pairing code of at least 6 characters")

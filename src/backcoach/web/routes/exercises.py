@@ -1,7 +1,7 @@
-"""``/exercises``: what each exercise is, how to do it, and an animated demonstration.
+"""``/exercises``: what each exercise is, how to do it, and its demonstration clip.
 
-The demonstration is drawn in the browser from landmark frames that the synthetic body model
-(``backcoach.synthetic``) generates for the exercise: no stock images, no video files.
+The clips are rendered from each exercise's motion definition by a script and shipped as static
+files (``web.demos``); without them the page shows the steps as text.
 """
 
 from __future__ import annotations
@@ -11,16 +11,20 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from backcoach.core.plan import current_dose, describe_dose
-from backcoach.web.demo import demo_frames
+from backcoach.web.demos import demo_assets
 from backcoach.web.gate import stops_exercise
+from backcoach.web.habits import card_once
 from backcoach.web.render import render
 from backcoach.web.state import app_state, current_profile
 
 
 async def exercise_list(request: Request) -> Response:
     state = app_state(request)
+    profile = current_profile(request)
+    stills = {e.id: demo_assets(e).still for e in state.catalog}
     return render(request, "exercises.html", "Exercises", page="exercises",
-                  exercises=list(state.catalog))
+                  exercises=list(state.catalog), stills=stills,
+                  card=card_once(state, profile, "exercises"))
 
 
 async def exercise_page(request: Request) -> Response:
@@ -28,7 +32,8 @@ async def exercise_page(request: Request) -> Response:
     exercise = state.exercise(request.path_params["exercise_id"])
     dose = current_dose(exercise, state.history(current_profile(request)))
     return render(request, "exercise.html", exercise.name, page="exercise",
-                  exercise=exercise, dose=describe_dose(dose))
+                  exercise=exercise, dose=describe_dose(dose),
+                  demo=demo_assets(exercise).to_dict())
 
 
 async def practice_page(request: Request) -> Response:
@@ -54,16 +59,9 @@ async def api_exercises(request: Request) -> Response:
     ])  # fmt: skip
 
 
-async def api_demo(request: Request) -> Response:
-    state = app_state(request)
-    exercise = state.exercise(request.path_params["exercise_id"])
-    return JSONResponse(demo_frames(exercise), headers={"Cache-Control": "max-age=3600"})
-
-
 ROUTES = [
     Route("/exercises", exercise_list),
     Route("/exercises/{exercise_id}", exercise_page),
     Route("/exercises/{exercise_id}/practice", practice_page),
     Route("/api/exercises", api_exercises),
-    Route("/api/exercises/{exercise_id}/demo", api_demo),
 ]

@@ -1,16 +1,20 @@
-"""``/history``: pain and completed repetitions over time, with every session listed."""
+"""``/history``: pain and repetitions over a week, a month, a year or everything, in local time,
+with every session listed (sessions stopped before any exercise are folded away)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import timedelta
+import dataclasses
+from datetime import date, datetime, timedelta, tzinfo
 
 from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from backcoach.web.charts import pain_chart, reps_chart
+from backcoach.core.records import History, SessionOutcome, SessionRecord
+from backcoach.reports.svgcharts import pain_chart, pain_marks, reps_points, value_chart
+from backcoach.reports.timeaxis import time_axis
+from backcoach.web.habits import card_once
 from backcoach.web.render import render
 from backcoach.web.state import app_state, current_profile
 
@@ -24,34 +28,85 @@ _OUTCOMES = {
     "sharp_pain": "Sharp pain stop",
     "in_progress": "In progress",
 }
+RANGES = {"week": 7, "month": 30, "year": 365, "all": 0}
+
+
+def stopped_at_start(session: SessionRecord) -> bool:
+    """Ended before any repetition and without a sharp-pain stop: nothing to chart or review."""
+    return (session.outcome in (SessionOutcome.STOPPED, SessionOutcome.IN_PROGRESS)
+            and not any(s.reps for s in session.sets) and session.pain_after is None)
+
+
+def _local(session: SessionRecord, zone: tzinfo) -> SessionRecord:
+    return dataclasses.replace(session, started_at=session.started_at.astimezone(zone))
+
+
+def _row(s: SessionRecord, names: dict[str, str]) -> dict[str, object]:
+    return {
+        "record": s,
+        "outcome": _OUTCOMES.get(s.outcome.value, s.outcome.value),
+        "reps": sum(x.reps for x in s.sets),
+        "stop_exercise": names.get(s.stop_exercise_id or "", s.stop_exercise_id),
+        "camera": any(x.source.value == "camera" for x in s.sets),
+    }
+
+
+def _charts(sessions: list[SessionRecord], first: date | None, last: date) -> list[Markup]:
+    if not sessions:
+        return []
+    axis = time_axis([s.started_at for s in sessions], first, last if first else None)
+    drawn = (pain_chart(pain_marks(sessions), axis),
+             value_chart("Repetitions per session", "repetitions", reps_points(sessions), axis))
+    return [Markup(svg) for svg in drawn if svg]  # our own SVG: every text in it is escaped
 
 
 async def history_page(request: Request) -> Response:
     state = app_state(request)
     profile = current_profile(request)
-    state.history_known(profile)
-    since = state.clock.now() - timedelta(days=SHOWN_DAYS)
-    recent = state.the_journal().recent_history(profile, since)
-    history = replace(recent, sessions=tuple(s for s in recent.sessions if s.started_at >= since))
+    history = state.history(profile)
+    zone = state.zone(profile)
+    chosen = request.query_params.get("range", "all")
+    days = RANGES.get(chosen, 0)
+    today = state.clock.now().astimezone(zone).date()
+    first = today - timedelta(days=days - 1) if days else None
+    local = [_local(s, zone) for s in history.sessions]
+    shown = [s for s in local if first is None or s.started_at.date() >= first]
+    kept = [s for s in shown if not stopped_at_start(s)]
+    folded = [s for s in shown if stopped_at_start(s)]
     names = {e.id: e.name for e in state.catalog}
-    sessions = [
-        {
-            "record": s,
-            "outcome": _OUTCOMES.get(s.outcome.value, s.outcome.value),
-            "reps": sum(x.reps for x in s.sets),
-            "stop_exercise": names.get(s.stop_exercise_id or "", s.stop_exercise_id),
-            "camera": any(x.source.value == "camera" for x in s.sets),
-        }
-        for s in reversed(history.sessions)
-    ]
-    charts = [
-        (title, Markup(svg))  # our own SVG: every text in it is escaped by charts.py
-        for title, svg in (("Pain before and after each session", pain_chart(history)),
-                           ("Repetitions completed per day", reps_chart(history)))
-        if svg
-    ]
-    return render(request, "history.html", "History", page="history",
-                  sessions=sessions, charts=charts)
+    return render(
+        request, "history.html", "History", page="history",
+        any_sessions=bool(history.sessions),
+        sessions=[_row(s, names) for s in reversed(kept)],
+        folded=[_row(s, names) for s in reversed(folded)],
+        charts=_charts(kept, first, today), ranges=list(RANGES),
+        chosen=chosen if chosen in RANGES else "all",
+        card=card_once(state, profile, "history") if history.sessions else None,
+        zone_name=state.clock.now().astimezone(zone).tzname(),
+        safety=safety_events(history, zone),
+    )
+
+
+def safety_events(history: History, zone: tzinfo) -> list[dict[str, str]]:
+    """Sharp pain outside sessions, clearances and a professional's advice, newest first."""
+    events: list[tuple[datetime, str, str]] = []
+    for e in history.sharp_pain_events:
+        pain = f", pain {e.pain}/10" if e.pain is not None else ""
+        note = f": {e.note}" if e.note else ""
+        where = "just after a session" if e.session_id else "outside a session"
+        events.append((e.at, "Sharp pain", f"{where}{pain}{note}"))
+    for s in history.screenings:
+        if s.cleared_at is not None:
+            who = ""
+            if s.cleared_by and s.cleared_on:
+                who = f"{s.cleared_by}, seen {s.cleared_on:%d %b %Y}: "
+            events.append((s.cleared_at, "Red flag cleared", f"{who}{s.cleared_note or ''}"))
+    for a in history.professional_advice:
+        events.append((a.at, "Professional's advice",
+                       f"{a.by}, seen {a.on:%d %b %Y}: {a.said}"))
+    events.sort(key=lambda item: item[0], reverse=True)
+    return [{"when": at.astimezone(zone).strftime("%a %d %b %Y, %H:%M"), "what": what,
+             "detail": detail} for at, what, detail in events]
 
 
 ROUTES = [Route("/history", history_page)]

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from backcoach.reports.period import ReportInputError, ReportPeriod, local_timezone, parse_day
+from backcoach.reports.period import ReportInputError, ReportPeriod, parse_day
 from backcoach.web.errors import InputError
 from backcoach.web.state import AppState, app_state, current_profile
 
@@ -61,8 +61,8 @@ def _source(request: Request, period: ReportPeriod, *, whole: bool = False) -> R
     profile = current_profile(request)
     state.history_known(profile)  # creates the profile, as every page does
     return load_report_source(
-        state.the_journal(), profile, state.catalog, state.clock.now(), local_timezone(), period,
-        whole=whole,
+        state.the_journal(), profile, state.catalog, state.clock.now(), state.zone(profile),
+        period, whole=whole,
     )
 
 
@@ -155,13 +155,16 @@ def _calendar(state: AppState, profile: str, times_text: str) -> bytes:
             "reminders are made. Once you are cleared, record it on the welcome page.",
             409,
         )
+    from backcoach.reports.reminders import load_prefs
+
     now = state.clock.now()
+    prefs = load_prefs(state.the_journal().get_settings(profile))  # Settings / remind --save
     try:
         items, per_day = reminder_items(state.plan(profile))
-        times = _web_times(times_text) if times_text else suggested_times(per_day)
+        times = _web_times(times_text) if times_text else prefs.times or suggested_times(per_day)
         return build_calendar(
-            profile, items, times, now.astimezone(local_timezone()).date(), now,
-            state.disclaimer.text.split("\n")[0],
+            profile, items, times, now.astimezone(state.zone(profile)).date(), now,
+            state.disclaimer.text.split("\n")[0], days=prefs.days,
         )  # fmt: skip
     except ReminderInputError as exc:
         raise InputError(str(exc)) from None

@@ -7,6 +7,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from backcoach.core.plan import describe_dose
+from backcoach.web.habits import card_once, habits_for
 from backcoach.web.render import render
 from backcoach.web.state import app_state, current_profile
 
@@ -30,14 +31,19 @@ async def today(request: Request) -> Response:
             "dose": describe_dose(item.dose),
             "why": item.why,
             "done": item.sessions_done_today,
+            "partial": item.sessions_partial_today,
             "target": item.dose.sessions_per_day,
             "percent": round(100 * min(1.0, item.sessions_done_today / item.dose.sessions_per_day)),
         }
         for item in plan.items
     ]
+    habits = habits_for(state, profile)
+    # after sharp pain (a rest day) the fitting note is about sharp pain; otherwise starting out
+    moments = ("sharp_pain",) if habits.rest_today else ("today", "session")
     return render(
         request, "today.html", "Today", page="today",
         plan=plan, items=items, decision=decision,
+        habits=habits, card=card_once(state, profile, *moments),
     )  # fmt: skip
 
 

@@ -15,7 +15,9 @@ function start() {
     onStatus: (text) => { $("camera-status").textContent = text; },
     onResult: (message) => {
       $("camera-reps").textContent = String(message.reps);
-      $("camera-hold").textContent = message.holding ? `· holding ${message.hold_s.toFixed(1)} s` : "";
+      // Only a hold the camera really sees is shown (never "holding 0.0 s" at rest).
+      const holding = Boolean(message.holding) && message.hold_s >= 0.5;
+      $("camera-hold").textContent = holding ? `· holding ${Math.floor(message.hold_s)} s` : "";
       if (message.cue) $("camera-status").textContent = message.cue;
       else if (message.landmarks) $("camera-status").textContent = "I can see you.";
     },

@@ -1,16 +1,21 @@
 // The guided-session page. The state machine runs on the server (core.session.GuidedSession);
 // this page polls it, shows one step at a time, speaks new cues if asked, and sends actions.
+// Each poll is a heartbeat that says whether the page is visible: the server advances the
+// session only while it is seen, and pauses it when the page is hidden or falls silent. If the
+// server stops answering, a banner says so, polling backs off, and STOP and SHARP PAIN still
+// work here (the advice comes from the page; the action is sent when the server is back).
 // Keys (as in the terminal): N next, P or Space pause/resume, 0-9 pain score; S or Escape STOP
 // and X or ! SHARP PAIN are handled in safety.js and arrive here as events.
 import { ApiError, getJSON, postJSON } from "./api.js";
 import { LiveCamera } from "./camera.js";
+import { showSummary, wireNotes } from "./done.js";
+import { flush, remember } from "./pending.js";
+import { showLocalAdvice } from "./safety.js";
+import { Stage } from "./overlay.js";
+import { Sound, tonesBetween } from "./sound.js";
 
 const $ = (id) => document.getElementById(id);
 const app = $("session-app");
-const PHASES = {
-  get_ready: "Get ready", hold: "Hold", rest: "Rest", switch_side: "Switch sides",
-  paused: "Paused", pain_before: "Pain before", pain_after: "Pain after", done: "Done",
-};
 const OUTCOMES = {
   completed: "Session complete. Well done!",
   stopped: "Session stopped. What you did is saved.",
@@ -22,13 +27,32 @@ let poller = null;
 let camera = null;
 let lastCue = 0;
 let busy = false;
+let failures = 0; // polls in a row the server did not answer
+let offlineEnded = false; // STOP or SHARP PAIN pressed while the server was away
+let lastView = null;
+let holding = false; // the camera sees the hold position right now
+const media = app ? JSON.parse($("exercise-media").textContent) : {};
+const sound = new Sound({ voice: app?.dataset.voice === "on", tones: app?.dataset.sounds === "on" });
+const stage = new Stage({ media });
+if (app) window.backcoachSound = sound; // the browser tests read which tones were played
 
 function show(id, visible) { $(id)?.classList.toggle("hidden", !visible); }
 
 function speak(text) {
-  if (!$("speak-toggle")?.checked || !("speechSynthesis" in window)) return;
-  window.speechSynthesis.cancel();
-  window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+  sound.speak(text);
+}
+
+function showVoice() {
+  const button = $("mute-button");
+  button.setAttribute("aria-pressed", String(!sound.voice));
+  button.textContent = sound.voice ? "Voice on" : "Voice off";
+  button.setAttribute("aria-label", sound.voice ? "Voice on: press to mute (M)" : "Voice muted: press to speak again (M)");
+  if ($("speak-toggle")) $("speak-toggle").checked = sound.voice;
+}
+
+function setVoice(on) {
+  sound.setVoice(on).catch(showError);
+  showVoice();
 }
 
 function showError(error) {
@@ -51,10 +75,17 @@ function render(data) {
   }
   const painStep = view.state === "pain_before" || view.state === "pain_after";
   const done = view.state === "done";
+  show("away-notice", Boolean(data.away) && view.paused && !done);
+  for (const tone of tonesBetween(lastView, view)) sound.tone(tone);
+  lastView = view;
+  window.backcoachView = view; // the browser tests step through the states with it
   show("session-start", false);
   show("pain-panel", painStep);
   show("session-stage", !painStep && !done);
   show("session-done", done);
+  const coaching = !done; // the pain question too: its buttons must be on screen, not below
+  if (coaching && !document.body.classList.contains("coaching")) window.scrollTo(0, 0);
+  document.body.classList.toggle("coaching", coaching);
   if (painStep) {
     $("pain-prompt").textContent = view.prompt;
   } else if (!done) {
@@ -65,31 +96,12 @@ function render(data) {
 }
 
 function renderStage(view) {
-  $("stage-position").textContent = `Exercise ${view.exercise_index + 1} of ${view.exercise_count}`;
-  $("stage-exercise").textContent = view.exercise_name ?? "";
-  let phase = view.paused ? "Paused" : (PHASES[view.state] ?? view.prompt);
-  if (session.camera && view.state === "hold" && view.seconds_left === 0) {
-    phase = "Hold, then come back: the camera counts it";
-  }
-  $("stage-phase").textContent = phase;
-  const left = view.seconds_left;
-  $("stage-timer").textContent = left === null ? "–" : String(Math.ceil(left));
-  const side = view.side ? ` · ${view.side} side` : "";
-  $("stage-reps").textContent = `Repetition ${view.rep} of ${view.reps}${side}`;
+  stage.render(view, { holding });
   $("pause-button").firstChild.textContent = view.paused ? "Resume " : "Pause ";
-  const steps = $("stage-steps");
-  if (steps.dataset.exercise !== view.exercise_id) {
-    steps.dataset.exercise = view.exercise_id ?? "";
-    steps.replaceChildren(...view.steps.map((text) => {
-      const li = document.createElement("li");
-      li.textContent = text;
-      return li;
-    }));
-  }
 }
 
 function renderDone(data) {
-  clearInterval(poller);
+  clearTimeout(poller);
   camera?.stop();
   const outcome = data.view.outcome;
   app.dataset.outcome = outcome;
@@ -119,12 +131,12 @@ function renderDone(data) {
     }
     const link = document.createElement("a");
     link.className = "button secondary";
-    link.href = "/welcome#cleared";
+    link.href = "/welcome/cleared";
     link.textContent = "A professional has checked me";
     box.append(link);
   }
-  const reps = data.sets.reduce((sum, s) => sum + s.reps, 0);
-  $("done-summary").textContent = `Sets saved: ${data.sets.length}, repetitions: ${reps}.`;
+  const names = Object.fromEntries(Object.entries(media).map(([id, m]) => [id, m.name]));
+  showSummary($("done-summary"), data.id, names).catch(showError);
 }
 
 async function act(action, extra = {}) {
@@ -133,30 +145,115 @@ async function act(action, extra = {}) {
   try {
     render(await postJSON(`/api/sessions/${session.id}/actions`, { action, ...extra }));
   } catch (error) {
-    showError(error);
+    if (error instanceof ApiError) showError(error);
+    else if (action === "stop" || action === "sharp_pain") endOffline(action);
+    else lostServer();
   } finally {
     busy = false;
   }
 }
 
+function visible() { return document.visibilityState === "visible"; }
+
+function stateUrl() { return `/api/sessions/${session.id}?visible=${visible() ? 1 : 0}`; }
+
+// The heartbeat: quick while all is well, backing off while the server does not answer.
+function pollDelay() {
+  const scale = Number(app.dataset.timeScale) || 1;
+  const base = Math.max(50, 250 / Math.min(scale, 5));
+  return failures === 0 ? base : Math.min(5000, 500 * 2 ** (failures - 1));
+}
+
+function schedule() {
+  clearTimeout(poller);
+  poller = setTimeout(poll, pollDelay());
+}
+
 async function poll() {
-  if (!session || busy) return;
+  if (!session || offlineEnded) return;
+  if (busy) {
+    schedule();
+    return;
+  }
   try {
-    const data = await getJSON(`/api/sessions/${session.id}`);
+    const data = await getJSON(stateUrl());
+    if (failures > 0) backAgain();
     if (!busy) render(data);
   } catch (error) {
-    showError(error);
+    if (error instanceof ApiError && error.status === 404 && failures > 0) {
+      restarted();
+      return;
+    }
+    if (error instanceof ApiError) showError(error);
+    else lostServer();
   }
+  if (session.view.state !== "done") schedule();
+}
+
+function lostServer() {
+  failures += 1;
+  show("offline-banner", true);
+}
+
+function backAgain() {
+  failures = 0;
+  show("offline-banner", false);
+  flush().catch(() => {});
+}
+
+function restarted() {
+  failures = 0;
+  clearTimeout(poller);
+  show("offline-banner", false);
+  show("session-stage", false);
+  show("away-notice", false);
+  camera?.stop();
+  flush().catch(() => {});
+  $("restart-notice").textContent = "backcoach restarted while your session was open. The " +
+    "session was closed: every set you finished is saved, nothing else was counted.";
+  show("restart-notice", true);
+}
+
+// STOP or SHARP PAIN while the server is away: act here, send it when the server is back.
+function endOffline(action) {
+  offlineEnded = true;
+  remember({ kind: action, session: session.id, where: "session" });
+  camera?.stop();
+  show("session-stage", false);
+  show("away-notice", false);
+  if (action === "sharp_pain") showLocalAdvice();
+  $("restart-notice").textContent = action === "sharp_pain"
+    ? "Session stopped because of sharp pain. It will be recorded as soon as backcoach answers again."
+    : "Session stopped. The stop will be recorded as soon as backcoach answers again.";
+  show("restart-notice", true);
+  const retry = setInterval(async () => {
+    if (await flush().catch(() => false)) {
+      clearInterval(retry);
+      show("offline-banner", false);
+    }
+  }, 2000);
 }
 
 function startPolling() {
-  const scale = Number(app.dataset.timeScale) || 1;
-  poller = setInterval(poll, Math.max(50, 250 / Math.min(scale, 5)));
+  schedule();
+}
+
+function reportHidden() {
+  if (!session || session.view.state === "done") return;
+  // keepalive: the request still goes out while the page is being left or hidden.
+  fetch(stateUrl(), { headers: { Accept: "application/json" }, keepalive: true }).catch(() => {});
 }
 
 function startCamera() {
   const panel = $("camera-panel");
-  show("camera-panel", true);
+  const video = $("camera-video");
+  stage.useCamera(true);
+  if (lastView) stage.render(lastView, { holding });
+  video.addEventListener("loadedmetadata", () => {
+    if (video.videoWidth && video.videoHeight) {
+      panel.style.setProperty("--ar", String(video.videoWidth / video.videoHeight));
+    }
+  });
   camera = new LiveCamera({
     video: $("camera-video"),
     overlay: $("camera-overlay"),
@@ -166,10 +263,12 @@ function startCamera() {
       panel.dataset.results = String(camera.stats.results);
       panel.dataset.events = String(camera.stats.events);
       panel.dataset.poses = String(camera.stats.posesFound);
-      $("camera-reps").textContent = String(message.session_reps ?? message.reps);
-      $("camera-hold").textContent = message.holding ? `· holding ${message.hold_s.toFixed(1)} s` : "";
+      // A hold is shown only while the camera sees one (never "holding 0 s" at rest).
+      holding = Boolean(message.holding) && message.hold_s >= 0.5;
       if (message.cue) $("camera-status").textContent = message.cue;
+      else if (holding) $("camera-status").textContent = `Holding for ${Math.floor(message.hold_s)} s`;
       else if (message.landmarks) $("camera-status").textContent = "I can see you.";
+      else $("camera-status").textContent = "I cannot see you: move into the picture.";
     },
     onClose: (event) => {
       if (event.code !== 1000) {
@@ -183,6 +282,7 @@ function startCamera() {
 }
 
 async function begin(resumeId) {
+  sound.unlock(); // inside the click: browsers allow sound to start only from a gesture
   try {
     const useCamera = Boolean($("camera-toggle")?.checked);
     const data = resumeId
@@ -212,8 +312,22 @@ if (app) {
   $("start-button")?.addEventListener("click", () => begin(null));
   $("resume-button")?.addEventListener("click", () => begin(app.dataset.resume));
   $("next-button").addEventListener("click", () => act("next"));
+  $("away-resume")?.addEventListener("click", () => act("resume"));
+  $("away-stop")?.addEventListener("click", () => act("stop"));
+  document.addEventListener("visibilitychange", () => {
+    if (!visible()) reportHidden();
+    else if (session) poll();
+  });
+  window.addEventListener("pagehide", reportHidden);
   $("skip-button").addEventListener("click", () => act("skip_exercise"));
   $("pause-button").addEventListener("click", () => act(session?.view.paused ? "resume" : "pause"));
+  $("mute-button").addEventListener("click", () => setVoice(!sound.voice));
+  $("speak-toggle")?.addEventListener("change", (event) => setVoice(event.target.checked));
+  $("tones-toggle")?.addEventListener("change", (event) => {
+    sound.setTones(event.target.checked).catch(showError);
+  });
+  wireNotes($("done-notes"), $("notes-status"));
+  showVoice();
   for (const button of document.querySelectorAll(".pain-scale button")) {
     button.addEventListener("click", () => {
       const action = session.view.state === "pain_before" ? "pain_before" : "pain_after";
@@ -221,15 +335,17 @@ if (app) {
     });
   }
   document.addEventListener("backcoach:stop", (event) => {
-    if (!active()) return;
+    if (!active() || offlineEnded) return;
     event.preventDefault();
-    act("stop");
+    if (failures > 0) endOffline("stop");
+    else act("stop");
   });
   document.addEventListener("backcoach:sharp-pain", (event) => {
-    if (!active()) return;
+    if (!active() || offlineEnded) return;
     event.preventDefault();
     busy = false; // never swallowed: the sharp-pain stop goes out even if a request is pending
-    act("sharp_pain");
+    if (failures > 0) endOffline("sharp_pain");
+    else act("sharp_pain");
   });
   document.addEventListener("keydown", (event) => {
     if (!active() || event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
@@ -238,6 +354,9 @@ if (app) {
     if ((state === "pain_before" || state === "pain_after") && /^[0-9]$/.test(event.key)) {
       event.preventDefault();
       act(state, { score: Number(event.key) });
+    } else if (key === "m") {
+      event.preventDefault();
+      setVoice(!sound.voice);
     } else if (key === "n") {
       event.preventDefault();
       act("next");

@@ -1,5 +1,4 @@
-// Drawing a 33-landmark body (BlazePose order) on a canvas: the live overlay and the demos use
-// the same code. Landmarks are [x, y, z, visibility] with x, y normalised to the image size.
+// Drawing a 33-landmark body (BlazePose order) over the live camera picture. Landmarks are [x, y, z, visibility] with x, y normalised to the image size.
 // Joints are named; the name list comes from the server (the one index-to-name mapping).
 
 const BONES = [

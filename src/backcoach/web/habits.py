@@ -1,0 +1,41 @@
+"""What the pages show about keeping going: the week's goal, the streak, and education cards.
+
+Thin glue between the journal's per-profile settings and ``core.habits``; the routes call these
+two functions and the templates ``_habits.html`` and ``_card.html`` draw the result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backcoach.core.habits import Card, HabitView, habit_view, valid_goal
+from backcoach.reports.reminders import GOAL_KEY
+from backcoach.storage import StorageError
+from backcoach.web.state import AppState
+
+CARDS_SEEN_KEY = "cards_seen"
+
+
+def habits_for(state: AppState, profile: str) -> HabitView:
+    """The week, the streak and one fitting message for ``profile``, in its local time."""
+    settings = state.the_journal().get_settings(profile)
+    zone = state.zone(profile)
+    today = state.today(profile)
+    goal = valid_goal(settings.get(GOAL_KEY), state.habit_rules)
+    return habit_view(state.history(profile), today, zone, goal, state.habit_rules)
+
+
+def card_once(state: AppState, profile: str, *moments: str) -> Card | None:
+    """The first card for one of ``moments`` this profile has not seen, now marked as seen (each
+    card shows once; all stay on the Learn page)."""
+    journal = state.the_journal()
+    seen: Any = journal.get_settings(profile).get(CARDS_SEEN_KEY)
+    seen_ids = {s for s in seen if isinstance(s, str)} if isinstance(seen, list) else set()
+    for card in state.cards:
+        if card.moment in moments and card.id not in seen_ids:
+            try:
+                journal.set_setting(profile, CARDS_SEEN_KEY, sorted(seen_ids | {card.id}))
+            except StorageError:
+                return None  # the journal is busy: no card now, it will show another time
+            return card
+    return None

@@ -1,0 +1,66 @@
+"""The history charts: inline SVG drawn from the journal's records on the shared time axis."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta
+
+from backcoach.core.records import SessionOutcome, SessionRecord, SetRecord
+from backcoach.reports.svgcharts import (
+    FONT,
+    W,
+    pain_chart,
+    pain_marks,
+    reps_points,
+    value_chart,
+)
+from backcoach.reports.timeaxis import time_axis
+
+DAY0 = datetime(2026, 3, 2, 9, 0)
+NS = {"svg": "http://www.w3.org/2000/svg"}
+
+
+def _session(hours: float, pain: tuple[int | None, int | None], reps: int,
+             outcome: SessionOutcome = SessionOutcome.COMPLETED) -> SessionRecord:
+    start = DAY0 + timedelta(hours=hours)
+    sets = (SetRecord("knee-to-chest", reps, 5.0, start, start + timedelta(minutes=2)),)
+    return SessionRecord(start, outcome, pain[0], pain[1], start + timedelta(minutes=5), sets=sets)
+
+
+def _marks(svg: str) -> list[ET.Element]:
+    root = ET.fromstring(svg)
+    return [e for e in root if e.get("class") == "mark"]
+
+
+def test_no_scores_no_pain_chart() -> None:
+    sessions = [_session(0, (None, None), 3)]
+    assert pain_chart(pain_marks(sessions), time_axis([s.started_at for s in sessions])) is None
+    assert value_chart("Repetitions", "reps", [], time_axis([DAY0])) is None
+
+
+def test_sessions_of_one_day_get_their_own_places_and_equal_scores_stay_visible() -> None:
+    sessions = [_session(0, (3, 3), 4), _session(4, (4, 3), 6),
+                _session(9, (5, None), 1, SessionOutcome.SHARP_PAIN)]
+    axis = time_axis([s.started_at for s in sessions])
+    marks = _marks(pain_chart(pain_marks(sessions), axis) or "")
+    dots = [m for m in marks if m.tag.endswith("circle")]
+    squares = [m for m in marks if m.tag.endswith("rect")]
+    assert len(dots) == 3 and len(squares) == 2  # 3 before + 2 after
+    xs = sorted(float(d.get("cx", 0)) for d in dots)
+    assert xs[1] - xs[0] > 40 and xs[2] - xs[1] > 40
+    # the first session's after-square (open) surrounds its before-dot: both can be seen
+    assert squares[0].get("fill") == "none"
+    assert float(squares[0].get("width", 0)) > 2 * float(dots[0].get("r", 0))
+    root = ET.fromstring(pain_chart(pain_marks(sessions), axis) or "")
+    assert any(t.text == "!" for t in root.findall("svg:text", NS))
+    assert root.find("svg:title", NS) is not None
+
+
+def test_bars_follow_repetitions_and_text_is_big_enough_for_a_phone() -> None:
+    sessions = [_session(0, (3, 2), 4), _session(24, (4, 3), 6), _session(48, (5, 5), 1)]
+    axis = time_axis([s.started_at for s in sessions])
+    svg = value_chart("Repetitions per session", "repetitions", reps_points(sessions), axis)
+    heights = [float(b.get("height", 0)) for b in _marks(svg or "")]
+    assert heights[1] > heights[0] > heights[2] > 0
+    # about 300 px of chart on a 360 px phone: text scales by 300/W
+    assert FONT * 300 / W >= 12
