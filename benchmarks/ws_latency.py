@@ -30,6 +30,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 from websockets.asyncio.client import connect
+from websockets.typing import Origin
 
 from backcoach.pose.mediapipe_backend import MediaPipePoseBackend
 from backcoach.web.server import BackgroundServer
@@ -75,7 +76,8 @@ async def stream(url: str, jpegs: list[bytes], fps: float, max_in_flight: int | 
     answered = 0
     dropped = 0
     last_seq = 0
-    async with connect(url, max_size=None) as ws:
+    origin = Origin("http" + url[2:].split("/ws/")[0])  # the server refuses other origins
+    async with connect(url, max_size=None, origin=origin) as ws:
         assert json.loads(await ws.recv())["type"] == "ready"
         done = asyncio.Event()
 

@@ -8,12 +8,11 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 
 from backcoach.core.records import SharpPainEvent
 from backcoach.storage import Journal
-from backcoach.web.server import BackgroundServer
+from backcoach.web.server import BackgroundServer, browser_client
 from backcoach.web.settings import WebSettings
 
 
@@ -93,7 +92,7 @@ def test_the_cli_and_the_web_decide_alike(data_dir: Path, case: str) -> None:
                                     load_disclaimer(), now, load_progression_rules().referral)
     cli = _run(data_dir, "plan")
     settings = WebSettings(data_dir=data_dir, pose_backend="none")
-    with BackgroundServer(settings) as server, httpx.Client(base_url=server.url) as http:
+    with BackgroundServer(settings) as server, browser_client(server.url) as http:
         start = http.post("/api/sessions", json={})
         page = http.get("/today").text
     if decision.allowed:

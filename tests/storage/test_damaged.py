@@ -8,12 +8,11 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 
 from backcoach.core.records import Note
 from backcoach.storage import Journal, StorageError
-from backcoach.web.server import BackgroundServer
+from backcoach.web.server import BackgroundServer, browser_client
 from backcoach.web.settings import WebSettings
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -56,7 +55,7 @@ def test_cli_and_web_refuse_to_write_into_a_damaged_journal(tmp_path: Path) -> N
     assert result.returncode == 1 and "read-only" in result.stderr
     assert "Traceback" not in result.stderr
     settings = WebSettings(data_dir=tmp_path / "data", pose_backend="none")
-    with BackgroundServer(settings) as server, httpx.Client(base_url=server.url) as http:
+    with BackgroundServer(settings) as server, browser_client(server.url) as http:
         refused = http.post("/notes", data={"text": "hello"}, headers={"Origin": server.url})
         assert refused.status_code == 503 and "read-only" in refused.text
     assert path.read_bytes() == before

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from backcoach.web.server import BackgroundServer
+from backcoach.web.server import BackgroundServer, browser_client
 from backcoach.web.settings import WebSettings
 
 # Session timers run this much faster than real time, so a full guided session takes seconds.
@@ -29,10 +29,21 @@ def answer_screening(client: httpx.Client, red_flag: str | None = None) -> httpx
 Screen = Callable[..., httpx.Response]
 
 
+def local_client(url: str, timeout: float = 10) -> httpx.Client:
+    """An HTTP client that behaves like our own pages in a browser (``browser_client``)."""
+    return browser_client(url, timeout=timeout)
+
+
 @pytest.fixture
 def screen() -> Screen:
     """``screen(client, red_flag=None)``: answer the onboarding form."""
     return answer_screening
+
+
+@pytest.fixture
+def open_client() -> Callable[..., httpx.Client]:
+    """``open_client(url, timeout=10)``: a browser-like client (``local_client``) for any server."""
+    return local_client
 
 
 @pytest.fixture
@@ -59,7 +70,7 @@ def real_time_server(settings: WebSettings) -> Iterator[BackgroundServer]:
 
 @pytest.fixture
 def client(server: BackgroundServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=10) as http:
+    with local_client(server.url) as http:
         yield http
 
 

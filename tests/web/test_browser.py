@@ -16,7 +16,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from backcoach.web.server import BackgroundServer
+from backcoach.web.server import BackgroundServer, browser_client
 from backcoach.web.settings import WebSettings
 
 pytestmark = pytest.mark.slow
@@ -170,7 +170,7 @@ def test_a_guided_session_then_a_sharp_pain_stop_from_the_keyboard(
 
 def test_live_coaching_with_a_fake_camera(
     playwright: Playwright, settings: WebSettings, fake_camera_file: Path, shots: Path,
-    screen: Screen,
+    screen: Screen, open_client: Callable[..., httpx.Client],
 ) -> None:
     video = fake_camera_file
     args = [*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
@@ -178,7 +178,7 @@ def test_live_coaching_with_a_fake_camera(
     camera_browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
     try:
         with BackgroundServer(replace(settings, pose_backend="mediapipe", time_scale=1.0)) as live:
-            with httpx.Client(base_url=live.url) as http:
+            with open_client(live.url) as http:
                 screen(http)
             page = _page(camera_browser)
             page.goto(live.url + "/session")
@@ -226,7 +226,7 @@ def _begin(page: Page, url: str, pain: str = "3") -> None:
 
 
 def _sets(url: str) -> list[object]:
-    with httpx.Client(base_url=url) as http:
+    with browser_client(url) as http:
         session_id = http.get("/api/sessions/1").json()["id"]
         return list(http.get(f"/api/sessions/{session_id}").json()["sets"])
 
@@ -247,7 +247,7 @@ def test_a_page_left_for_another_credits_nothing_and_offers_resume(
         page.wait_for_selector("#away-notice:not(.hidden)")
         page.screenshot(path=shots / f"away_{size[0]}.png")
         assert page.locator("#session-app").get_attribute("data-state") == "paused"
-        with httpx.Client(base_url=server.url) as http:
+        with browser_client(server.url) as http:
             assert http.get("/api/sessions/1").json()["sets"] == []
         page.click("#away-resume")
         page.wait_for_selector("#away-notice.hidden", state="attached")
@@ -257,7 +257,7 @@ def test_a_page_left_for_another_credits_nothing_and_offers_resume(
             document.dispatchEvent(new Event('visibilitychange'));
         }""")
         page.wait_for_timeout(1500)
-        with httpx.Client(base_url=server.url) as http:
+        with browser_client(server.url) as http:
             state = http.get("/api/sessions/1?visible=0").json()
         assert state["away"] == "hidden" and state["sets"] == []
 
@@ -289,7 +289,7 @@ def test_the_server_going_away_shows_a_banner_and_keeps_sharp_pain(
     with BackgroundServer(slow, port=port):
         page.wait_for_function(
             "localStorage.getItem('backcoach:pending') === '[]'", timeout=15_000)
-        with httpx.Client(base_url=url) as http:
+        with browser_client(url) as http:
             exported = http.get("/settings/export.json").json()
     (session,) = exported["sessions"]
     assert session["outcome"] == "stopped"  # closed cleanly when the server stopped
@@ -338,7 +338,7 @@ def test_shortcuts_never_fire_while_typing(browser: Browser, server: BackgroundS
     page.keyboard.press("s")
     page.keyboard.press("Escape")
     assert page.url.endswith("/settings")  # nothing to stop here: STOP keys do nothing
-    with httpx.Client(base_url=server.url) as http:
+    with browser_client(server.url) as http:
         assert http.get("/settings/export.json").json()["sharp_pain_events"] == []
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from backcoach.web.server import BackgroundServer
+from backcoach.web.server import BackgroundServer, browser_client
 from backcoach.web.settings import WebSettings
 
 Screen = Callable[..., httpx.Response]
@@ -86,7 +86,7 @@ def test_a_camera_hold_past_its_timer_says_what_to_do_then_moves_on(
     settings: WebSettings, screen: Screen
 ) -> None:
     with BackgroundServer(replace(settings, time_scale=40.0)) as running, \
-            httpx.Client(base_url=running.url, timeout=10) as client:  # fmt: skip
+            browser_client(running.url, timeout=10) as client:  # fmt: skip
         screen(client)
         session_id = client.post("/api/sessions", json={"camera": True}).json()["id"]
         act = f"/api/sessions/{session_id}/actions"

@@ -18,11 +18,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from backcoach.web.server import BackgroundServer
+from backcoach.web.server import BackgroundServer, browser_client
 from backcoach.web.settings import WebSettings
 
 pytestmark = pytest.mark.slow
@@ -92,7 +91,7 @@ def _onboard(url: str) -> None:
     from backcoach.core.safety import load_screening
 
     form = {"accept": "yes"} | {f"q_{q.id}": "no" for q in load_screening().questions}
-    with httpx.Client(base_url=url) as http:
+    with browser_client(url) as http:
         assert http.post("/welcome", data=form).status_code == 303
 
 
@@ -341,7 +340,7 @@ def test_a_whole_session_with_tones_voice_and_the_done_screen(
     assert phone.is_checked("#tones-toggle")
     with phone.expect_response("**/api/preferences"):
         phone.uncheck("#tones-toggle")
-    with httpx.Client(base_url=fast_server.url) as http:
+    with browser_client(fast_server.url) as http:
         assert http.get("/api/preferences").json() == {"voice": False, "sounds": False}
 
 

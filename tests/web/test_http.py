@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -26,6 +27,13 @@ def test_every_page_renders_with_the_disclaimer_and_the_safety_controls(
     assert "information, not medical advice" in response.text
     assert 'id="stop-button"' in response.text
     assert 'id="sharp-pain-button"' in response.text
+
+
+def _code(page: httpx.Response) -> str:
+    """The one-time code of a confirmation page (``web/confirm.py``)."""
+    found = re.search(r'name="confirmation" value="([^"]+)"', page.text)
+    assert found, page.text
+    return found.group(1)
 
 
 def test_a_new_person_starts_with_the_onboarding(client: httpx.Client) -> None:
@@ -197,8 +205,13 @@ def test_export_and_delete_all_data(onboarded: httpx.Client) -> None:
     assert exported.json()  # the journal export, with the screening just taken
     refused = onboarded.post("/settings/delete", data={"confirm": "nope"})
     assert refused.status_code == 422
-    deleted = onboarded.post("/settings/delete", data={"confirm": "DELETE"})
+    asked = onboarded.post("/settings/delete", data={"confirm": "DELETE"})
+    assert asked.status_code == 200 and 'id="confirm-button"' in asked.text
+    assert onboarded.get("/").headers["location"] == "/today"  # nothing deleted yet
+    deleted = onboarded.post("/settings/delete", data={"confirmation": _code(asked)})
     assert deleted.status_code == 303
+    again = onboarded.post("/settings/delete", data={"confirmation": _code(asked)})
+    assert again.status_code == 409  # a confirmation is used once
     assert onboarded.get("/").headers["location"] == "/welcome"
 
 

@@ -25,7 +25,7 @@ from backcoach.core.records import (
     SharpPainEvent,
 )
 from backcoach.storage import Journal
-from backcoach.web.server import BackgroundServer
+from backcoach.web.server import BackgroundServer, browser_client
 from backcoach.web.settings import WebSettings
 
 Screen = Callable[..., httpx.Response]
@@ -135,8 +135,8 @@ def test_sessions_left_open_by_a_crash_are_closed_at_start(tmp_path: Path) -> No
 def test_a_hold_cut_short_is_stored_with_its_length_and_does_not_count(
     settings: WebSettings, screen: Screen
 ) -> None:
-    with BackgroundServer(replace(settings, time_scale=1.0)) as server, httpx.Client(
-        base_url=server.url, timeout=10
+    with BackgroundServer(replace(settings, time_scale=1.0)) as server, browser_client(
+        server.url, timeout=10
     ) as client:
         screen(client)
         session_id = _start(client)
@@ -254,8 +254,8 @@ def test_today_is_the_browser_s_local_day(two_zones: WebSettings, zone: str,
                                           screen: Screen) -> None:
     from zoneinfo import ZoneInfo
 
-    with BackgroundServer(two_zones) as server, httpx.Client(
-        base_url=server.url, cookies={"backcoach_tz": zone.replace("/", "%2F")}
+    with BackgroundServer(two_zones) as server, browser_client(
+        server.url, cookies={"backcoach_tz": zone.replace("/", "%2F")}
     ) as client:
         screen(client)
         local_midnight = datetime.now(ZoneInfo(zone)).replace(hour=0, minute=0, second=0,

@@ -25,7 +25,7 @@ from backcoach.web.lan import (
     qr_svg,
 )
 from backcoach.web.pairing import MAX_FAILURES, PAIR_COOKIE
-from backcoach.web.server import BackgroundServer, free_port
+from backcoach.web.server import BackgroundServer, browser_client, free_port
 from backcoach.web.settings import WebSettings
 
 CODE = "482913"
@@ -73,7 +73,7 @@ def test_unpaired_devices_get_nothing_but_the_pairing_form(
 ) -> None:
     server, cert_path = lan_server
     assert server.url.startswith("https://127.0.0.1:")
-    with httpx.Client(base_url=server.url, verify=_trusting(cert_path), timeout=10) as http:
+    with browser_client(server.url, verify=_trusting(cert_path), timeout=10) as http:
         for path in ("/", "/today", "/history", "/static/css/app.css", "/settings/export.json"):
             refused = http.get(path)
             assert refused.status_code == 401, path
@@ -117,7 +117,7 @@ def test_the_camera_socket_is_closed_for_an_unpaired_device(
 
 def test_guessing_is_slowed_down(lan_server: tuple[BackgroundServer, Path]) -> None:
     server, cert_path = lan_server
-    with httpx.Client(base_url=server.url, verify=_trusting(cert_path), timeout=10) as http:
+    with browser_client(server.url, verify=_trusting(cert_path), timeout=10) as http:
         for wrong in range(MAX_FAILURES):
             assert http.get("/pair", params={"code": f"{wrong:06d}"}).status_code == 403
         assert http.get("/pair", params={"code": CODE}).status_code == 429  # even the right one

@@ -50,14 +50,15 @@ def _history(now: datetime) -> History:
 
 
 @pytest.fixture
-def seeded(settings: WebSettings) -> Iterator[httpx.Client]:
+def seeded(settings: WebSettings,
+           open_client: Callable[..., httpx.Client]) -> Iterator[httpx.Client]:
     """A server over a journal with a clear screening, two sessions and a PSFS."""
     now = datetime.now(UTC)
     with Journal.open(settings.data_dir) as journal:
         journal.add_history(settings.profile, _history(now))
         record = make_psfs_record(now - timedelta(days=2), [("Putting on socks", 4)])
         add_psfs(journal, settings.profile, record)
-    with BackgroundServer(settings) as server, httpx.Client(base_url=server.url, timeout=60) as c:
+    with BackgroundServer(settings) as server, open_client(server.url, timeout=60) as c:
         yield c
 
 

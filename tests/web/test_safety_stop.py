@@ -12,12 +12,18 @@ from typing import Any
 import httpx
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
+from websockets.typing import Origin
 
 from backcoach.synthetic import generate, simple_spec
-from backcoach.web.server import BackgroundServer
+from backcoach.web.server import BackgroundServer, browser_client
 
 Screen = Callable[..., httpx.Response]
 RED_FLAG = "fever"
+
+def same_origin(ws_url: str) -> Origin:
+    """The Origin our own page would send for a WebSocket URL (the server refuses any other)."""
+    return Origin("http" + ws_url[2:].split("/ws/")[0])
+
 
 
 def _wait_until(client: httpx.Client, session_id: int, done: Callable[[Any], bool]) -> Any:
@@ -37,7 +43,7 @@ def _cookies(client: httpx.Client) -> dict[str, str]:
 async def _close_of(url: str, headers: dict[str, str], frames: list[str] | None = None) -> Any:
     """Connect, send ``frames`` one by one, return (close code, reason, error message, results)."""
     error, results = None, []
-    async with connect(url, additional_headers=headers) as ws:
+    async with connect(url, additional_headers=headers, origin=same_origin(url)) as ws:
         try:
             for frame in [None, *(frames or [])]:
                 if frame is not None:
@@ -121,7 +127,7 @@ def test_the_camera_socket_cannot_attach_to_a_session_after_a_red_flag(
 def test_camera_reps_after_a_red_flag_are_not_added_and_close_the_socket(
     real_time_server: BackgroundServer, screen: Screen
 ) -> None:
-    with httpx.Client(base_url=real_time_server.url, timeout=10) as client:
+    with browser_client(real_time_server.url, timeout=10) as client:
         _camera_reps_after_a_red_flag(client, real_time_server, screen)
 
 
@@ -138,7 +144,8 @@ def _camera_reps_after_a_red_flag(
 
     async def scenario() -> Any:
         url = f"{server.ws_url}/ws/coach?session={session_id}"
-        async with connect(url, additional_headers=_cookies(client)) as ws:
+        async with connect(url, additional_headers=_cookies(client),
+                           origin=same_origin(url)) as ws:
             assert json.loads(await ws.recv())["type"] == "ready"
             await asyncio.to_thread(screen, client, RED_FLAG)  # recorded while the camera runs
             try:

@@ -14,12 +14,18 @@ import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
+from websockets.typing import Origin
 
 from backcoach.synthetic import SyntheticSequence, generate, simple_spec
-from backcoach.web.server import BackgroundServer
+from backcoach.web.server import BackgroundServer, browser_client
 from backcoach.web.settings import WebSettings
 
 Screen = Callable[..., httpx.Response]
+
+def same_origin(ws_url: str) -> Origin:
+    """The Origin our own page would send for a WebSocket URL (the server refuses any other)."""
+    return Origin("http" + ws_url[2:].split("/ws/")[0])
+
 
 
 def _sequence(exercise_id: str, reps: int, fps: float = 10.0) -> SyntheticSequence:
@@ -63,7 +69,8 @@ def test_landmark_frames_are_analysed_and_counted(server: BackgroundServer) -> N
     frames = _frames("knee-to-chest", reps=2)
 
     async def scenario() -> list[dict[str, Any]]:
-        async with connect(server.ws_url + "/ws/coach?exercise=knee-to-chest") as ws:
+        async with connect(server.ws_url + "/ws/coach?exercise=knee-to-chest",
+                           origin=same_origin(server.ws_url)) as ws:
             ready = json.loads(await ws.recv())
             assert ready["type"] == "ready"
             assert ready["landmark_names"][25] == "left_knee"
@@ -81,7 +88,7 @@ def test_landmark_frames_are_analysed_and_counted(server: BackgroundServer) -> N
 def test_camera_reps_fill_the_session_log(real_time_server: BackgroundServer,
                                           screen: Screen) -> None:
     server = real_time_server
-    with httpx.Client(base_url=server.url, timeout=10) as client:
+    with browser_client(server.url, timeout=10) as client:
         _camera_reps_fill_the_session_log(client, server, screen)
 
 
@@ -101,6 +108,7 @@ def _camera_reps_fill_the_session_log(
     async def scenario() -> list[dict[str, Any]]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in client.cookies.items())}
         async with connect(f"{server.ws_url}/ws/coach?session={started['id']}",
+                           origin=same_origin(server.ws_url),
                            additional_headers=headers) as ws:
             assert json.loads(await ws.recv())["session"] == started["id"]
             return await _lockstep(ws, frames)
@@ -135,7 +143,8 @@ def test_malformed_messages_close_cleanly_and_others_are_served(
 ) -> None:
     async def scenario() -> tuple[int, str, dict[str, Any] | None, dict[str, Any]]:
         url = server.ws_url + "/ws/coach?exercise=neck-flexion"
-        async with connect(url) as good, connect(url) as bad:
+        async with connect(url, origin=same_origin(url)) as good, \
+                connect(url, origin=same_origin(url)) as bad:
             await good.recv()
             await bad.recv()
             await bad.send(message)
@@ -152,7 +161,8 @@ def test_malformed_messages_close_cleanly_and_others_are_served(
 
 def test_times_must_increase(server: BackgroundServer) -> None:
     async def scenario() -> tuple[int, str, dict[str, Any] | None]:
-        async with connect(server.ws_url + "/ws/coach?exercise=neck-flexion") as ws:
+        async with connect(server.ws_url + "/ws/coach?exercise=neck-flexion",
+                           origin=same_origin(server.ws_url)) as ws:
             await ws.recv()
             await ws.send(json.dumps({"t": 2.0, "landmarks": None}))
             await ws.recv()
@@ -165,7 +175,8 @@ def test_times_must_increase(server: BackgroundServer) -> None:
 
 def test_unknown_exercise_and_session_close_with_4404(server: BackgroundServer) -> None:
     async def scenario(query: str) -> tuple[int, str, dict[str, Any] | None]:
-        async with connect(server.ws_url + "/ws/coach" + query) as ws:
+        async with connect(server.ws_url + "/ws/coach" + query,
+                           origin=same_origin(server.ws_url)) as ws:
             return await _closed(ws)
 
     code, reason, _ = _run(scenario("?exercise=handstand"))
@@ -186,7 +197,8 @@ def image_server(settings: WebSettings) -> Any:
 
 def test_oversized_frames_and_non_jpeg_images_are_refused(image_server: BackgroundServer) -> None:
     async def scenario(message: bytes | str) -> tuple[int, str, dict[str, Any] | None]:
-        async with connect(image_server.ws_url + "/ws/coach?exercise=knee-to-chest") as ws:
+        async with connect(image_server.ws_url + "/ws/coach?exercise=knee-to-chest",
+                           origin=same_origin(image_server.ws_url)) as ws:
             await ws.recv()
             await ws.send(message)
             return await _closed(ws)
@@ -205,7 +217,8 @@ def test_flooding_is_closed_with_1008(tmp_path: Any) -> None:
     settings = WebSettings(data_dir=tmp_path / "d", pose_backend="none", max_messages_per_s=20)
 
     async def scenario(url: str) -> tuple[int, str, dict[str, Any] | None]:
-        async with connect(url + "/ws/coach?exercise=knee-to-chest") as ws:
+        async with connect(url + "/ws/coach?exercise=knee-to-chest",
+                           origin=same_origin(url)) as ws:
             await ws.recv()
             for n in range(200):
                 try:
@@ -217,7 +230,7 @@ def test_flooding_is_closed_with_1008(tmp_path: Any) -> None:
     with BackgroundServer(settings) as running:
         code, reason, _ = _run(scenario(running.ws_url))
         assert code == 1008 and "flooding" in reason
-        with httpx.Client(base_url=running.url) as http:
+        with browser_client(running.url) as http:
             assert http.get("/exercises").status_code == 200  # still serving
 
 
@@ -253,7 +266,8 @@ def test_real_frames_find_the_pose_and_stale_frames_are_dropped(
     jpegs = _demo_jpegs(40)
 
     async def scenario() -> list[dict[str, Any]]:
-        async with connect(image_server.ws_url + "/ws/coach?exercise=knee-to-chest") as ws:
+        async with connect(image_server.ws_url + "/ws/coach?exercise=knee-to-chest",
+                           origin=same_origin(image_server.ws_url)) as ws:
             assert json.loads(await ws.recv())["images"] is True
             await ws.send(jpegs[0])  # the model loads on the first frame
             results = [json.loads(await ws.recv())]

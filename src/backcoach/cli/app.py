@@ -6,6 +6,7 @@ Each command group lives in its own module; this file only wires them together. 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -87,5 +88,10 @@ app.command("listen")(voice.listen)  # voice: owned by cli/voice.py
 
 
 def main() -> None:
-    """Console-script entry point: run the app; errors become one line and exit code 1 or 2."""
+    """Console-script entry point: run the app; errors become one line and exit code 1 or 2.
+
+    Everything backcoach writes (the journal, exports, reports) is health data: files are
+    created readable by their owner only (0600) and folders 0700.
+    """
+    os.umask(0o077)
     run_guarded(app)

@@ -29,6 +29,7 @@ from backcoach.core.records import (
     SharpPainEvent,
 )
 from backcoach.core.safety import SHARP_PAIN_MESSAGE, load_screening
+from backcoach.core.text import printable
 from backcoach.usecases.checkin import FEELINGS, CheckinError, record_checkin
 from backcoach.usecases.notes import NoteError, add_note
 
@@ -92,7 +93,7 @@ def print_history(console: Console, history: History, last: int) -> None:
         pain = "" if checkin.pain is None else f", pain {checkin.pain}/10"
         console.print(f"Morning {checkin.day}: {checkin.feeling.value}{pain}")
     for note in history.notes[-5:]:
-        console.print(f"Note {_local(note.at)}: {escape(note.text)}")
+        console.print(f"Note {_local(note.at)}: {escape(printable(note.text))}")
 
 
 def _print_trend(console: Console, sessions: tuple[SessionRecord, ...]) -> None:
@@ -267,16 +268,16 @@ def import_(
 ) -> None:
     """Import a JSON export as a new profile (the exact journal it was exported from)."""
     from backcoach.storage import import_json
+    from backcoach.storage.errors import ImportFormatError
+    from backcoach.storage.exchange import read_export_file
 
     if as_profile is not None and not valid_profile_name(as_profile):
         raise UsageError(f"--as {as_profile!r}: {PROFILE_NAME_RULE}")
     app_ctx = get_context(ctx)
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read {file}: {exc.strerror}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{file} is not a JSON file: {exc}") from None
+        data = read_export_file(file)
+    except ImportFormatError as exc:
+        raise InputError(str(exc)) from None
     stored = data.get("profile") if isinstance(data, dict) else None
     if as_profile is None and isinstance(stored, str) and not valid_profile_name(stored):
         raise UsageError(

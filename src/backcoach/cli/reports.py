@@ -41,12 +41,14 @@ if TYPE_CHECKING:
     from backcoach.reports.summary import ReportSource
 
 
-def report_source(app_ctx: AppContext, period: ReportPeriod) -> ReportSource:
+def report_source(app_ctx: AppContext, period: ReportPeriod, *,
+                  whole: bool = False) -> ReportSource:
     """Everything reports and exports need, read from the journal and the data files."""
     from backcoach.reports.source import load_report_source
 
     return load_report_source(
-        app_ctx.journal(), app_ctx.profile, app_ctx.catalog(), utc_now(), app_ctx.zone(), period
+        app_ctx.journal(), app_ctx.profile, app_ctx.catalog(), utc_now(), app_ctx.zone(), period,
+        whole=whole,
     )
 
 
@@ -85,7 +87,7 @@ def export_fhir(app_ctx: AppContext, out: Path | None) -> None:
     """``backcoach export --format fhir``: the whole journal as a FHIR R4 Bundle (JSON)."""
     from backcoach.reports.fhir import bundle_json
 
-    text = bundle_json(report_source(app_ctx, ReportPeriod()))
+    text = bundle_json(report_source(app_ctx, ReportPeriod(), whole=True))
     if out is None:
         typer.echo(text, nl=False)
         return

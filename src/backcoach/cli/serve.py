@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import ipaddress
 import socket
 import threading
 import time
@@ -12,15 +13,50 @@ from typing import Annotated
 import typer
 
 from backcoach.cli.context import AppContext
-from backcoach.cli.errors import CliError
+from backcoach.cli.errors import CliError, UsageError
 from backcoach.web.settings import DEFAULT_HOST, DEFAULT_PORT, WebSettings
 
 _LOCAL = {"127.0.0.1", "localhost", "::1"}
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this computer only (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+UNSAFE_WARNING = (
+    "WARNING: --unsafe-expose serves your pain journal, unencrypted and without any login, to "
+    "every device that can reach {host}:{port}. Anyone on this network can read and change it. "
+    "Stop the server (Ctrl+C) as soon as you are done."
+)
+
+
+def check_exposure(host: str, unsafe_expose: bool) -> str | None:
+    """Refuse a non-loopback ``--host`` unless the person accepts the risk; the warning to show.
+
+    This is the hook for a safe network mode (HTTPS with pairing, ``--lan``, issue 11): such a
+    mode returns before this check; a plain ``--host`` never exposes the journal silently.
+    """
+    if is_loopback(host):
+        return None
+    if not unsafe_expose:
+        raise UsageError(
+            f"--host {host} would serve your journal to other devices with no encryption or "
+            "login. Keep the default (127.0.0.1); to do it anyway add --unsafe-expose."
+        )
+    return UNSAFE_WARNING
+
+
 def _check_port_free(host: str, port: int) -> None:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
+        # As uvicorn binds: a port left in TIME_WAIT by a crashed server is free to reuse.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError as exc:
@@ -52,6 +88,10 @@ def serve(
     no_browser: Annotated[
         bool, typer.Option("--no-browser", help="Do not open the browser.")
     ] = False,
+    unsafe_expose: Annotated[
+        bool, typer.Option("--unsafe-expose",
+                           help="Allow a --host other than this computer (unencrypted, no login).")
+    ] = False,
     lan: Annotated[bool, typer.Option(
         "--lan", help="Serve HTTPS to your local network so a phone can be the camera "
         "(asks for a pairing code; listens on all addresses unless --host is given).")] = False,
@@ -62,6 +102,7 @@ def serve(
     from backcoach.web.server import uvicorn_config
 
     app_ctx: AppContext = ctx.obj
+    warning = None if lan else check_exposure(host, unsafe_expose)  # --lan: HTTPS + pairing
     extra = () if host in _LOCAL else (host,)
     settings = WebSettings(
         data_dir=app_ctx.data_dir,
@@ -82,6 +123,8 @@ def serve(
         _check_port_free(host, port)
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{port}/"
+        if warning is not None:
+            typer.echo(warning.format(host=host, port=port), err=True)
         typer.echo(f"backcoach is running at {url}  (press Ctrl+C to stop)")
     server = uvicorn.Server(uvicorn_config(settings, host, port, tls=tls))
     if not no_browser:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeGuard
 
+from backcoach.core import safejson
 from backcoach.core.motion.types import LANDMARK_COUNT, PoseFrame
 
 FORMAT_NAME = "backcoach-landmarks"
@@ -54,15 +55,26 @@ def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a number JSON allows")
+#: A frame line is about 3 KB; anything far longer (or a stream without newlines) is refused.
+MAX_LINE_CHARS = 64 * 1024
+_MAX_PIXELS_SIDE = 100_000
+_MAX_FPS = 10_000.0
+_MAX_T_S = 1e7
 
 
 def _parse_json(text: str, where: str) -> Any:
     try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except (json.JSONDecodeError, ValueError) as exc:
-        raise LandmarkFileError(f"{where}: not valid JSON ({exc})") from None
+        return safejson.loads(text)
+    except safejson.JsonLimitError as exc:
+        raise LandmarkFileError(f"{where}: {exc}") from None
+
+
+def _readline(handle: Any, where: str) -> str:
+    line: str = handle.readline(MAX_LINE_CHARS + 1)
+    if len(line) > MAX_LINE_CHARS:
+        raise LandmarkFileError(f"{where}: the line is too long (more than {MAX_LINE_CHARS} "
+                                "characters): not a landmark file")
+    return line
 
 
 def _parse_header(text: str, where: str) -> LandmarkHeader:
@@ -80,12 +92,13 @@ def _parse_header(text: str, where: str) -> LandmarkHeader:
             f"{FORMAT_VERSION})"
         )
     fps = data.get("fps")
-    if not _is_number(fps) or not math.isfinite(fps) or fps <= 0:
+    if not _is_number(fps) or not math.isfinite(fps) or not 0 < fps <= _MAX_FPS:
         raise LandmarkFileError(f"{where}: \"fps\" must be a positive number, got {fps!r}")
     sizes = {}
     for key in ("width", "height"):
         value = data.get(key)
-        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        if (not isinstance(value, int) or isinstance(value, bool)
+                or not 0 < value <= _MAX_PIXELS_SIDE):
             raise LandmarkFileError(
                 f"{where}: \"{key}\" must be a positive whole number of pixels, got {value!r}"
             )
@@ -126,7 +139,7 @@ def _parse_frame(text: str, where: str) -> PoseFrame:
         raise LandmarkFileError(f"{where}: a frame must be a JSON object with \"t\" and "
                                 "\"landmarks\"")
     t = data.get("t")
-    if not _is_number(t) or not math.isfinite(t):
+    if not _is_number(t) or not math.isfinite(t) or abs(t) > _MAX_T_S:
         raise LandmarkFileError(f"{where}: \"t\" must be a number of seconds, got {t!r}")
     if "landmarks" not in data:
         raise LandmarkFileError(f"{where}: missing \"landmarks\" (use null when no person)")
@@ -136,8 +149,10 @@ def _parse_frame(text: str, where: str) -> PoseFrame:
 def _frames(path: Path) -> Iterator[PoseFrame]:
     last_t: float | None = None
     with _open(path) as handle:
-        handle.readline()  # the header, already checked
-        for number, line in enumerate(handle, start=2):
+        _readline(handle, f"{path}: line 1")  # the header, already checked
+        number = 1
+        while line := _readline(handle, f"{path}: line {number + 1}"):
+            number += 1
             if not line.strip():
                 continue
             where = f"{path}: line {number}"
@@ -153,6 +168,8 @@ def _frames(path: Path) -> Iterator[PoseFrame]:
 
 def _open(path: Path) -> Any:
     try:
+        if path.exists() and not path.is_dir() and not path.is_file():
+            raise LandmarkFileError(f"{path}: not a regular file (a device or a pipe)")
         return path.open("r", encoding="utf-8")
     except FileNotFoundError:
         raise LandmarkFileError(f"{path}: no such file") from None
@@ -171,10 +188,10 @@ def read_landmark_file(path: Path) -> tuple[LandmarkHeader, Iterator[PoseFrame]]
     """
     try:
         with _open(path) as handle:
-            first = handle.readline()
-            second = handle.readline()
+            first = _readline(handle, f"{path}: line 1")
+            second = _readline(handle, f"{path}: line 2")
             while second and not second.strip():
-                second = handle.readline()
+                second = _readline(handle, f"{path}: line 2")
     except UnicodeDecodeError:
         raise LandmarkFileError(f"{path}: not a text file (expected UTF-8 JSON Lines)") from None
     if not first.strip():

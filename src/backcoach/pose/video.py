@@ -73,6 +73,8 @@ def is_video_file(path: Path) -> bool:
     """Whether ``path`` should be treated as a video: by its extension or by its first bytes."""
     if path.suffix.lower() in VIDEO_SUFFIXES:
         return True
+    if not path.is_file():  # a pipe or a device: never opened (it could block or never end)
+        return False
     try:
         with path.open("rb") as handle:
             return _looks_like_video_bytes(handle.read(16))
@@ -105,10 +107,25 @@ def _open_capture(path: Path) -> cv2.VideoCapture:
     return capture
 
 
+#: The largest video frame decoded (8K UHD); the header's claim is checked before any frame.
+MAX_VIDEO_PIXELS = 7680 * 4320
+
+
+def _check_declared_size(path: Path, capture: cv2.VideoCapture) -> None:
+    width = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH) or 0)
+    height = int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT) or 0)
+    if width * height > MAX_VIDEO_PIXELS or max(width, height) > 16384:
+        raise VideoError(
+            f"{path}: the video's frames are too large ({width}x{height}; at most 8K, "
+            f"{MAX_VIDEO_PIXELS} pixels)"
+        )
+
+
 def probe_video(path: Path) -> VideoInfo:
     """Open ``path``, decode its first frame and describe it; raises ``VideoError`` if unusable."""
     capture = _open_capture(path)
     try:
+        _check_declared_size(path, capture)
         ok, frame = capture.read()
         if not ok or frame is None or frame.size == 0:
             raise VideoError(f"{path}: no frame could be decoded; the video may be damaged")

@@ -8,7 +8,7 @@ what to type instead, before any work is done.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, tzinfo
+from datetime import date, timedelta, tzinfo
 
 from backcoach.localtime import system_zone
 
@@ -35,6 +35,31 @@ class ReportPeriod:
         after_start = self.start is None or day >= self.start
         before_end = self.end is None or day <= self.end
         return after_start and before_end
+
+
+#: The longest period one report covers: a report of decades (or of a typing mistake such as
+#: 0001-01-01) would take minutes and gigabytes and help no one.
+MAX_PERIOD_DAYS = 3 * 366
+
+
+def clamp_period(period: ReportPeriod, first: date | None, last: date | None,
+                 today: date) -> ReportPeriod:
+    """``period`` cut to what can be shown: from the journal's ``first`` record day up to today
+    (a record dated in the future, e.g. 9999-12-31, does not stretch it), at most
+    ``MAX_PERIOD_DAYS`` long, ending at its end. An open side stays open when it is already
+    bounded, so the report of an ordinary journal is unchanged."""
+    first = min(first or today, today)
+    start = period.start if period.start is not None and period.start > first else None
+    if period.end is not None and period.end < today:
+        end: date | None = period.end
+    else:
+        end = today if last is not None and last > today else None
+    if start is not None and end is not None and start > end:
+        start = end
+    effective_end = end or today
+    if (effective_end - (start or first)).days >= MAX_PERIOD_DAYS:
+        start = effective_end - timedelta(days=MAX_PERIOD_DAYS - 1)
+    return ReportPeriod(start=start, end=end)
 
 
 def parse_day(text: str, option: str) -> date:

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import csv
 import functools
+import stat
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy.orm import Session
 
+from backcoach.core import safejson
 from backcoach.core.psfs import (
     MAX_ACTIVITIES,
     MAX_ACTIVITY_NAME_CHARS,
@@ -40,7 +42,9 @@ from backcoach.core.records import (
     SharpPainEvent,
     Side,
 )
+from backcoach.core.safejson import MAX_INT
 from backcoach.core.safety import load_screening
+from backcoach.core.text import has_surrogates
 from backcoach.storage.errors import ImportFormatError, StorageError, UnknownProfileError
 from backcoach.storage.journal import Journal, validate_profile_name
 from backcoach.storage.models import SettingRow
@@ -386,9 +390,71 @@ def parse_export(data: Any) -> JournalExportV1:
             f"({VERSION}); upgrade backcoach to import it."
         )
     try:
-        return JournalExportV1.model_validate(data)
+        parsed = JournalExportV1.model_validate(data)
     except ValidationError as exc:
         raise ImportFormatError(_describe(exc)) from None
+    except (ValueError, OverflowError) as exc:  # e.g. a time zone pushing a date past year 9999
+        raise ImportFormatError(f"the export holds a value that cannot be used: {exc}") from None
+    _check_values(parsed.model_dump())
+    return parsed
+
+
+#: Times outside these years are typing mistakes or hostile files; they would make every period
+#: (reports, history charts) span millennia.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2201, 1, 1, tzinfo=UTC)
+
+
+def _check_values(value: Any, where: str = "the export") -> None:
+    """Every text storable as UTF-8, every time within ``EARLIEST``..``LATEST``, every whole
+    number within what SQLite and JavaScript hold."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_values(item, f"{where}.{key}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _check_values(item, f"{where}[{index}]")
+    elif isinstance(value, str) and has_surrogates(value):
+        raise ImportFormatError(f"{where}: the text holds characters that are not valid Unicode")
+    elif isinstance(value, datetime) and not EARLIEST <= value < LATEST:
+        raise ImportFormatError(
+            f"{where}: the time {value.isoformat()} is outside the years 1970 to 2200"
+        )
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+        raise ImportFormatError(f"{where}: the number is far too large")
+
+
+#: The largest export file read (a decade of daily sessions is about 15 MB).
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
+
+
+def read_export_file(path: Path, max_bytes: int = MAX_IMPORT_BYTES) -> Any:
+    """The JSON in ``path``, read with limits: a regular file (not a pipe or a device, which could
+    hang or never end), at most ``max_bytes``, numbers and nesting bounded (``core.safejson``).
+    Raises ``ImportFormatError`` with a message for the person."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read {path}: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ImportFormatError(f"{path} is not a regular file (a folder, device or pipe)")
+    if info.st_size > max_bytes:
+        raise ImportFormatError(
+            f"{path} is too large ({info.st_size} bytes; an export is at most {max_bytes})"
+        )
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise ImportFormatError(f"cannot read {path}: {exc.strerror}") from None
+    if len(raw) > max_bytes:
+        raise ImportFormatError(f"{path} is too large (an export is at most {max_bytes} bytes)")
+    try:
+        return safejson.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ImportFormatError(f"{path} is not a JSON file (not UTF-8 text)") from None
+    except safejson.JsonLimitError as exc:
+        raise ImportFormatError(f"{path} is not a journal export: {exc}") from None
 
 
 def _describe(exc: ValidationError) -> str:

@@ -6,14 +6,15 @@ soon as ``add_set`` returns, so killing the process mid-session loses nothing al
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -104,11 +105,12 @@ class Journal:
         if url is None:
             folder = resolve_data_dir(data_dir)
             try:
-                folder.mkdir(parents=True, exist_ok=True)
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             except OSError as exc:
                 raise StorageError(f"cannot create the data folder {folder}: {exc}") from exc
             path = folder / DATABASE_FILENAME
             check_sqlite_file(path)
+            _private(path)
             url = sqlite_url(path)
         where = str(path) if path is not None else _safe_url(url)
         try:
@@ -206,10 +208,23 @@ class Journal:
 
     def forget(self, profile: str) -> None:
         """Delete the profile and every record of it. Unknown profiles raise
-        ``UnknownProfileError``."""
+        ``UnknownProfileError``. The deleted rows are then wiped from the file and its
+        write-ahead log (checkpoint + VACUUM), so they cannot be read back from the disk."""
         with self.transaction() as session:
             row = self._profile(session, profile, create=False)
             session.delete(row)
+        self.scrub()
+
+    def scrub(self) -> None:
+        """Rewrite a SQLite journal without its free pages and empty its WAL file."""
+        if self._engine.dialect.name != "sqlite":
+            return
+        with self._engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            connection.commit()
+        with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM")
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def add_history(
         self, profile: str, history: History, also: Callable[[Session, int], None] | None = None
@@ -256,6 +271,44 @@ class Journal:
             if row is None:
                 return History()
             return _history(session, row.id)
+
+    def recent_history(self, profile: str, since: datetime) -> History:
+        """What today's safety decision and plan need, read by index, whatever the journal's
+        size: every disclaimer acknowledgement and screening (a few a month), the latest plan
+        change of each exercise and all changes since ``since``, the sessions since ``since``
+        plus the one just before (rules compare a pain score with the previous one), and the
+        check-ins and notes since then. Oldest first, as ``history``."""
+        validate_profile_name(profile)
+        with self.transaction() as session:
+            row = session.scalar(select(Profile).where(Profile.name == profile))
+            if row is None:
+                return History()
+            return _recent_history(session, row.id, since)
+
+    def record_span(self, profile: str) -> tuple[list[datetime], list[date]]:
+        """The earliest and latest moments of every kind of record (indexed min/max queries,
+        no records loaded) and the first and last check-in days; empty lists for none."""
+        validate_profile_name(profile)
+        moments: list[datetime] = []
+        days: list[date] = []
+        with self.transaction() as session:
+            owner = session.scalar(select(Profile.id).where(Profile.name == profile))
+            if owner is None:
+                return moments, days
+            for column, table_owner in ((SessionRow.started_at, SessionRow.profile_id),
+                                        (ScreeningRow.taken_at, ScreeningRow.profile_id),
+                                        (PlanChangeRow.at, PlanChangeRow.profile_id),
+                                        (NoteRow.at, NoteRow.profile_id)):
+                low, high = session.execute(
+                    select(func.min(column), func.max(column)).where(table_owner == owner)
+                ).one()
+                moments += [m for m in (low, high) if m is not None]
+            low_day, high_day = session.execute(
+                select(func.min(CheckinRow.day), func.max(CheckinRow.day))
+                .where(CheckinRow.profile_id == owner)
+            ).one()
+            days += [d for d in (low_day, high_day) if d is not None]
+        return [mapping.aware(m, "record time") for m in moments], days
 
     # --- writing ------------------------------------------------------------------------------
 
@@ -552,3 +605,120 @@ def _safe_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except (SQLAlchemyError, ValueError):
         return "<database URL>"
+
+
+def _private(path: Path) -> None:
+    """Create the journal file readable by its owner only (SQLite gives its WAL and shared-memory
+    files the same mode); an existing journal's mode is tightened too."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+        os.chmod(path, 0o600)
+    except OSError:
+        pass  # a read-only folder: opening it reports the real problem
+
+
+def _recent_sessions(session: Session, profile_id: int, since: datetime) -> list[SessionRow]:
+    mine = select(SessionRow).where(SessionRow.profile_id == profile_id)
+    before = session.scalars(
+        mine.where(SessionRow.started_at < since, SessionRow.pain_before.is_not(None))
+        .order_by(SessionRow.started_at.desc(), SessionRow.id.desc()).limit(1)
+        .options(selectinload(SessionRow.sets))
+    ).all()
+    after = session.scalars(
+        mine.where(SessionRow.started_at >= since)
+        .order_by(SessionRow.started_at, SessionRow.id).options(selectinload(SessionRow.sets))
+    ).all()
+    return [*before, *after]
+
+
+def _recent_changes(session: Session, profile_id: int, since: datetime) -> list[PlanChangeRow]:
+    mine = select(PlanChangeRow).where(PlanChangeRow.profile_id == profile_id)
+    exercises = session.scalars(
+        select(PlanChangeRow.exercise_id).where(PlanChangeRow.profile_id == profile_id).distinct()
+    ).all()
+    rows = {r.id: r for r in session.scalars(mine.where(PlanChangeRow.at >= since))}
+    for exercise_id in exercises:
+        of_exercise = mine.where(PlanChangeRow.exercise_id == exercise_id)
+        for query in (of_exercise, of_exercise.where(PlanChangeRow.at < since)):
+            latest = session.scalar(
+                query.order_by(PlanChangeRow.at.desc(), PlanChangeRow.id.desc()).limit(1)
+            )
+            if latest is not None:  # the latest, and the one in effect at ``since``
+                rows[latest.id] = latest
+    return sorted(rows.values(), key=lambda r: (r.at, r.id))
+
+
+def _recent_screenings(session: Session, profile_id: int, since: datetime) -> list[ScreeningRow]:
+    """The latest screening, the one in effect at ``since``, those since, and every red flag
+    not yet cleared."""
+    mine = (select(ScreeningRow).where(ScreeningRow.profile_id == profile_id)
+            .options(selectinload(ScreeningRow.answers)))
+    open_flag = and_(ScreeningRow.cleared_at.is_(None),
+                     func.json_array_length(ScreeningRow.positive_flags) > 0)
+    rows = {r.id: r for r in session.scalars(mine.where(or_(ScreeningRow.taken_at >= since,
+                                                                open_flag)))}
+    for query in (mine, mine.where(ScreeningRow.taken_at < since)):
+        latest = session.scalar(
+            query.order_by(ScreeningRow.taken_at.desc(), ScreeningRow.id.desc()).limit(1)
+        )
+        if latest is not None:  # the latest, and the one in effect at ``since``
+            rows[latest.id] = latest
+    return sorted(rows.values(), key=lambda r: (r.taken_at, r.id))
+
+
+def _last_sharp_pain(session: Session, profile_id: int) -> datetime | None:
+    """The latest sharp-pain stop or report (rules look at what followed it, however old)."""
+    stop = session.scalar(
+        select(func.max(func.coalesce(SessionRow.stop_at, SessionRow.started_at)))
+        .where(SessionRow.profile_id == profile_id, SessionRow.outcome == "sharp_pain")
+    )
+    event = session.scalar(
+        select(func.max(SharpPainEventRow.at)).where(SharpPainEventRow.profile_id == profile_id)
+    )
+    times = [mapping.aware(t, "sharp pain time") if isinstance(t, datetime)
+             else datetime.fromisoformat(t) for t in (stop, event) if t is not None]
+    return min((max(times),), default=None) if times else None
+
+
+def _recent_history(session: Session, profile_id: int, since: datetime) -> History:
+    last_sharp = _last_sharp_pain(session, profile_id)
+    if last_sharp is not None:
+        since = min(since, last_sharp - timedelta(seconds=1))
+    events = session.scalars(
+        select(SharpPainEventRow)
+        .where(SharpPainEventRow.profile_id == profile_id)
+        .order_by(SharpPainEventRow.at, SharpPainEventRow.id)
+    )
+    advice = session.scalars(
+        select(ProfessionalAdviceRow)
+        .where(ProfessionalAdviceRow.profile_id == profile_id)
+        .order_by(ProfessionalAdviceRow.at, ProfessionalAdviceRow.id)
+    )
+    acks = session.scalars(
+        select(DisclaimerAckRow)
+        .where(DisclaimerAckRow.profile_id == profile_id)
+        .order_by(DisclaimerAckRow.at, DisclaimerAckRow.id)
+    )
+    checkins = session.scalars(
+        select(CheckinRow)
+        .where(CheckinRow.profile_id == profile_id, CheckinRow.day >= since.date())
+        .order_by(CheckinRow.day, CheckinRow.id)
+    )
+    notes = session.scalars(
+        select(NoteRow).where(NoteRow.profile_id == profile_id, NoteRow.at >= since)
+        .order_by(NoteRow.at, NoteRow.id)
+    )
+    return History(
+        sessions=tuple(mapping.session_record(r)
+                       for r in _recent_sessions(session, profile_id, since)),
+        checkins=tuple(mapping.checkin_record(r) for r in checkins),
+        screenings=tuple(mapping.screening_record(r)
+                         for r in _recent_screenings(session, profile_id, since)),
+        plan_changes=tuple(mapping.plan_change_record(r)
+                           for r in _recent_changes(session, profile_id, since)),
+        disclaimer_acks=tuple(mapping.ack_record(r) for r in acks),
+        notes=tuple(mapping.note_record(r) for r in notes),
+        sharp_pain_events=tuple(mapping.sharp_pain_record(r) for r in events),
+        professional_advice=tuple(mapping.advice_record(r) for r in advice),
+    )
+

@@ -253,3 +253,8 @@ class ProfessionalAdviceRow(Base):
 
 # Listing the sessions of a profile in time order is the commonest query (migration 0002).
 Index("ix_sessions_profile_started", SessionRow.profile_id, SessionRow.started_at)
+# The per-period reads of ``Journal.recent_history`` (migration 0006).
+Index("ix_plan_changes_profile_exercise_at", PlanChangeRow.profile_id, PlanChangeRow.exercise_id,
+      PlanChangeRow.at)
+Index("ix_checkins_profile_day", CheckinRow.profile_id, CheckinRow.day)
+Index("ix_notes_profile_at", NoteRow.profile_id, NoteRow.at)

@@ -23,6 +23,7 @@ from backcoach.core.plan import load_progression_rules
 from backcoach.core.safety import load_disclaimer, load_screening
 from backcoach.storage.errors import StorageError
 from backcoach.web.clock import ScaledClock
+from backcoach.web.csrf import CsrfMiddleware
 from backcoach.web.errors import (
     http_exception_handler,
     server_error_handler,
@@ -126,6 +127,7 @@ def create_app(
     if settings.lan and settings.pairing_code:
         middleware.append(Middleware(PairingMiddleware, code=settings.pairing_code))
     middleware.append(Middleware(ZoneMiddleware))
+    middleware.append(Middleware(CsrfMiddleware, max_body_bytes=settings.max_body_bytes))
     app = Starlette(
         routes=_routes(),
         middleware=middleware,

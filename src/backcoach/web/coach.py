@@ -11,10 +11,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from backcoach.core.catalog import Exercise
 from backcoach.core.motion.types import LANDMARK_COUNT, EventKind, MotionEvent, PoseFrame
+
+if TYPE_CHECKING:
+    from backcoach.pose.images import ImageLimits
 
 
 class FrameError(ValueError):
@@ -85,17 +88,17 @@ def validate_landmarks(raw: object) -> list[list[float]] | None:
     return clean
 
 
-def decode_jpeg(data: bytes) -> Any:
-    """A BGR image from JPEG bytes; ``FrameError`` if it is not a decodable JPEG."""
-    import cv2  # deferred: only image frames need OpenCV
-    import numpy as np
+def decode_jpeg(data: bytes, limits: ImageLimits | None = None) -> Any:
+    """A small BGR image from JPEG bytes, its declared size checked before decoding
+    (``pose.images``); ``FrameError`` if it is not a JPEG, is damaged or is too large."""
+    from backcoach.pose.images import ImageError, decode_image
 
     if not data.startswith(b"\xff\xd8"):
         raise FrameError("binary frames must be JPEG images")
-    image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
-    if image is None:
-        raise FrameError("the JPEG image could not be decoded")
-    return image
+    try:
+        return decode_image(data, limits)
+    except ImageError as exc:
+        raise FrameError(str(exc)) from None
 
 
 def _rounded(landmarks: Sequence[Sequence[float]] | None) -> list[list[float]] | None:

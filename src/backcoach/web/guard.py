@@ -2,7 +2,8 @@
 
 A web page elsewhere could otherwise ask the browser to post to ``127.0.0.1`` (and delete the
 journal) or reach the server through DNS rebinding. We accept only local host names, and for
-anything that changes data, or opens the camera WebSocket, an ``Origin`` that matches ``Host``.
+anything that changes data, or opens the camera WebSocket, an ``Origin`` that matches ``Host``
+(``null`` and a missing Origin are foreign). ``web.csrf`` adds a token check behind this one.
 """
 
 from __future__ import annotations
@@ -29,6 +30,19 @@ def _hostname(host: str) -> str:
     return host.rsplit(":", 1)[0] if ":" in host else host
 
 
+def _same_origin(origin: str | None, host: str) -> bool:
+    """Only an Origin naming this very host and port counts as ours. ``null`` (sandboxed frames,
+    file pages, some redirects) and a missing Origin are foreign: every browser sends Origin on
+    a POST and on a WebSocket handshake, so only a non-browser client omits it."""
+    if origin is None or origin == "null":
+        return False
+    try:
+        parts = urlsplit(origin)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and parts.netloc.lower() == host.lower()
+
+
 class LocalOnlyMiddleware:
     """Pure ASGI middleware (works for HTTP and WebSocket scopes alike)."""
 
@@ -41,9 +55,7 @@ class LocalOnlyMiddleware:
         if host is None or _hostname(host.lower()) not in self._hosts:
             return "this server only answers requests addressed to localhost"
         writes = scope["type"] == "websocket" or scope.get("method") not in _SAFE_METHODS
-        origin = _header(scope, b"origin")
-        foreign = origin not in (None, "null") and urlsplit(origin).netloc.lower() != host.lower()
-        if writes and foreign:
+        if writes and not _same_origin(_header(scope, b"origin"), host):
             return "requests from another site are refused"
         return None
 

@@ -7,19 +7,25 @@ malformed data and never turn it into a 500.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qs
 
 from starlette.requests import Request
 
+from backcoach.core.text import has_surrogates
 from backcoach.web.errors import InputError
+
+#: Whole numbers as people type them: ASCII digits only ("²" and "٣" are digits to str.isdigit).
+_WHOLE = re.compile(r"-?[0-9]{1,18}")
+MAX_FORM_FIELDS = 200
 
 
 async def read_body(request: Request, max_bytes: int) -> bytes:
     """The raw body, refused with 413 as soon as it grows past ``max_bytes``."""
     declared = request.headers.get("content-length")
     if declared is not None:
-        if not declared.isdigit():
+        if not re.fullmatch(r"[0-9]{1,18}", declared):
             raise InputError("the Content-Length header is not a number")
         if int(declared) > max_bytes:
             raise InputError(
@@ -42,10 +48,12 @@ async def read_json_object(request: Request, max_bytes: int) -> dict[str, Any]:
         return {}
     try:
         data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"the request body is not valid JSON: {exc}") from None
     except RecursionError:
         raise InputError("the request body is nested too deeply") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"the request body is not valid JSON: {exc}") from None
+    except ValueError:  # e.g. a number of more than 4300 digits
+        raise InputError("the request body holds a number that is far too long") from None
     if not isinstance(data, dict):
         raise InputError("the request body must be a JSON object")
     return data
@@ -58,15 +66,18 @@ async def read_form(request: Request, max_bytes: int) -> dict[str, str]:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError("the form data is not valid UTF-8") from None
-    fields = parse_qs(text, keep_blank_values=True, max_num_fields=200)
+    try:
+        fields = parse_qs(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+    except ValueError:
+        raise InputError(f"the form has too many fields (at most {MAX_FORM_FIELDS})", 413) from None
     return {key: values[-1] for key, values in fields.items()}
 
 
 def int_field(data: dict[str, Any], name: str, low: int, high: int) -> int:
     """An integer field within ``low..high``; booleans and strings are refused."""
     value = data.get(name)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        value = int(value)
+    if isinstance(value, str) and _WHOLE.fullmatch(value.strip()):
+        value = int(value.strip())
     if not isinstance(value, int) or isinstance(value, bool):
         raise InputError(f"field '{name}' must be a whole number from {low} to {high}", 422)
     if not low <= value <= high:
@@ -78,6 +89,8 @@ def str_field(data: dict[str, Any], name: str, max_len: int = 200) -> str:
     value = data.get(name)
     if not isinstance(value, str) or not value.strip():
         raise InputError(f"field '{name}' must be a non-empty text", 422)
+    if has_surrogates(value):
+        raise InputError(f"field '{name}' holds characters that are not text", 422)
     if len(value) > max_len:
         raise InputError(f"field '{name}' is too long (at most {max_len} characters)", 422)
     return value.strip()

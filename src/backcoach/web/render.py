@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from backcoach.core.safety import SHARP_PAIN_MESSAGE
+from backcoach.web.csrf import SCOPE_KEY
 from backcoach.web.state import current_profile
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -17,7 +18,8 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def _common(request: Request) -> dict[str, Any]:
-    return {"profile": current_profile(request), "sharp_pain_message": SHARP_PAIN_MESSAGE}
+    return {"profile": current_profile(request), "sharp_pain_message": SHARP_PAIN_MESSAGE,
+            "csrf_token": request.scope.get(SCOPE_KEY, "")}
 
 
 def make_templates() -> Jinja2Templates:

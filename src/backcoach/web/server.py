@@ -8,6 +8,10 @@ import socket
 import threading
 import time
 from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
 
 import uvicorn
 
@@ -36,6 +40,7 @@ def uvicorn_config(settings: WebSettings, host: str, port: int,
         log_level="warning",
         lifespan="on",
         server_header=False,
+        timeout_graceful_shutdown=1,  # SIGTERM stops the server within 2 s, whatever runs
         **files,  # type: ignore[arg-type]
     )
 
@@ -86,3 +91,31 @@ class BackgroundServer:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+
+def browser_client(url: str, **options: Any) -> httpx.Client:
+    """An HTTP client (tests, benchmarks) that behaves like the app's own pages in a browser: it
+    sends ``Origin`` and, on writes, the CSRF token from its cookie as ``X-CSRF-Token`` (as
+    ``static/js/api.js`` does), fetching the cookie from a page first. ``options`` go to
+    ``httpx.Client`` (``timeout``, ``verify``, ``cookies``...)."""
+    import httpx  # a development dependency: only tests and benchmarks call this
+
+    options.setdefault("timeout", 10)
+    http = httpx.Client(base_url=url, headers={"Origin": url}, **options)
+
+    def add_token(request: httpx.Request) -> None:
+        if request.method in ("GET", "HEAD") or "x-csrf-token" in request.headers:
+            return
+        token = http.cookies.get("backcoach_csrf")
+        if token is None:  # any page issues the cookie; a browser would have loaded one first
+            with httpx.Client(base_url=url, verify=options.get("verify", True),
+                              cookies=options.get("cookies"), timeout=options["timeout"]) as first:
+                token = first.get("/sharp-pain").cookies.get("backcoach_csrf")
+            if token is None:
+                return
+            http.cookies.set("backcoach_csrf", token)
+            request.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
+        request.headers["X-CSRF-Token"] = token
+
+    http.event_hooks["request"] = [add_token]
+    return http

@@ -6,10 +6,13 @@ reach it through ``app_state(request)``.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, tzinfo
-from typing import TYPE_CHECKING, Any
+from datetime import date, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote
 
 from starlette.requests import HTTPConnection
@@ -22,6 +25,7 @@ from backcoach.core.records import History
 from backcoach.core.safety import Disclaimer, SafetyDecision, Screening, session_decision
 from backcoach.localtime import ZONE_SETTING, parse_zone, profile_zone, zone_name
 from backcoach.web.clock import ScaledClock
+from backcoach.web.confirm import Confirmations
 from backcoach.web.errors import InputError
 from backcoach.web.settings import WebSettings
 
@@ -36,6 +40,7 @@ ZONE_COOKIE = "backcoach_tz"  # the browser's IANA time zone, set by static/js/z
 _READ_WAIT_S = 0.5  # how long a read waits for session writes still queued
 JournalFactory = Callable[[], "Journal"]
 PoseFactory = Callable[[], "PoseEstimator"]
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -56,19 +61,44 @@ class AppState:
     writer: JournalWriter | None = None
     camera_clients: int = 0
     _profiles_seen: set[str] = field(default_factory=set)
+    confirmations: Confirmations = field(default_factory=Confirmations)
+    _frame_pool: ThreadPoolExecutor | None = None
     _zones: dict[str, tzinfo] = field(default_factory=dict)
 
     def open(self) -> None:
+        from backcoach.web.memory import limit_arenas
         from backcoach.web.sessions import SessionHub
         from backcoach.web.writer import JournalWriter
 
+        limit_arenas()
         self.journal = self.journal_factory()
         self.writer = JournalWriter()
         self.writer.start()
         self.sessions = SessionHub(self)
         self.sessions.close_abandoned()
+        self._frame_pool = ThreadPoolExecutor(
+            max_workers=self.settings.max_frames_in_flight, thread_name_prefix="backcoach-frame"
+        )
+
+    async def run_frame(self, work: Callable[[Any], _T], frame: Any) -> _T:
+        """Decode and pose one frame in the shared frame pool: at most ``max_frames_in_flight``
+        frames (and their decoded pictures) exist at once, whatever the number of sockets."""
+        if self._frame_pool is None:
+            raise RuntimeError("the app's lifespan has not started")
+        return await asyncio.get_running_loop().run_in_executor(self._frame_pool, work, frame)
+
+    async def release_frame_memory(self) -> None:
+        """After the last camera socket closes, give the frames' memory back to the system."""
+        if self.camera_clients == 0 and self._frame_pool is not None:
+            from backcoach.web.memory import release_memory
+
+            with contextlib.suppress(RuntimeError):  # the pool is shut down: the app is ending
+                await self.run_frame(lambda _: release_memory(), None)
 
     def close(self) -> None:
+        if self._frame_pool is not None:
+            self._frame_pool.shutdown(wait=False, cancel_futures=True)
+            self._frame_pool = None
         if self.sessions is not None:
             self.sessions.stop_all(self.clock.now())
         if self.writer is not None:
@@ -138,9 +168,33 @@ class AppState:
     def today(self, profile: str) -> date:
         return self.clock.now().astimezone(self.zone(profile)).date()
 
+    def recent_history(self, profile: str) -> History:
+        """Enough of the journal for today's decision and plan (``Journal.recent_history``):
+        the longest look-back of any rule (screening expiry, referral windows) plus two days,
+        so the answer equals the one from the whole history, at any journal size."""
+        self.history_known(profile)
+        referral = self.rules.referral
+        days = max(self.screening.expires_after_days, referral.sharp_stops_window_days,
+                   referral.worsening_window_days) + 2
+        since = self.clock.now() - timedelta(days=days)
+        return self.the_journal().recent_history(profile, since)
+
+    def history_known(self, profile: str) -> None:
+        if profile not in self._profiles_seen:
+            self.the_journal().ensure_profile(profile)
+            self._profiles_seen.add(profile)
+
+    def decision_and_plan(self, profile: str) -> tuple[SafetyDecision, DailyPlan]:
+        """Both from one read of the journal (the ``/today`` page shows both)."""
+        history = self.recent_history(profile)
+        zone = self.zone(profile)
+        decision = session_decision(history, self.screening, self.disclaimer, self.clock.now(),
+                                    self.rules.referral, zone)
+        return decision, plan_for_day(self.catalog, history, self.rules, self.today(profile), zone)
+
     def decision(self, profile: str) -> SafetyDecision:
         return session_decision(
-            self.history(profile),
+            self.recent_history(profile),
             self.screening,
             self.disclaimer,
             self.clock.now(),
@@ -151,7 +205,7 @@ class AppState:
     def plan(self, profile: str) -> DailyPlan:
         return plan_for_day(
             self.catalog,
-            self.history(profile),
+            self.recent_history(profile),
             self.rules,
             self.today(profile),
             self.zone(profile),

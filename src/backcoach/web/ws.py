@@ -15,6 +15,8 @@ import binascii
 import contextlib
 import json
 import logging
+import math
+import re
 import threading
 import time
 from collections import deque
@@ -44,6 +46,7 @@ from backcoach.web.state import AppState, app_state, current_profile
 PROTOCOL_VERSION = 1
 
 CLOSE_NORMAL = 1000
+CLOSE_GOING_AWAY = 1001  # idle: no message within the idle timeout
 CLOSE_UNSUPPORTED = 1003  # image frames sent to a server without a pose backend
 CLOSE_INVALID = 1007  # malformed JSON, wrong fields, not a JPEG, times not increasing
 CLOSE_POLICY = 1008  # flooding
@@ -55,6 +58,9 @@ CLOSE_BLOCKED = 4409  # the safety check stops exercise (an uncleared red flag)
 
 _log = logging.getLogger("backcoach.web.ws")
 _FLOOD_WINDOW_S = 2.0
+_MAX_SEQ = 2**53  # what a JavaScript number holds exactly
+_MAX_T_S = 7 * 24 * 3600.0  # a week of frame time: more is a broken or hostile client
+_SESSION_ID = re.compile(r"[0-9]{1,12}")
 
 
 class ProtocolViolation(Exception):
@@ -138,10 +144,10 @@ class CoachConnection:
         self._check_size(len(text) * 3 // 4)
         try:
             data = json.loads(text)
-        except json.JSONDecodeError:
-            raise ProtocolViolation(CLOSE_INVALID, "a text message must be JSON") from None
         except RecursionError:
             raise ProtocolViolation(CLOSE_INVALID, "the JSON is nested too deeply") from None
+        except ValueError:  # not JSON, or a number of thousands of digits
+            raise ProtocolViolation(CLOSE_INVALID, "a text message must be JSON") from None
         if not isinstance(data, dict):
             raise ProtocolViolation(CLOSE_INVALID, "a JSON message must be an object")
         return self._json_frame(data)
@@ -157,10 +163,15 @@ class CoachConnection:
             return None
         seq = data.get("seq", self.received)
         t = data.get("t", time.monotonic() - self.started)
-        if isinstance(seq, bool) or not isinstance(seq, int):
-            raise ProtocolViolation(CLOSE_INVALID, "'seq' must be a whole number")
-        if isinstance(t, bool) or not isinstance(t, int | float):
-            raise ProtocolViolation(CLOSE_INVALID, "'t' must be a number of seconds")
+        if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq <= _MAX_SEQ:
+            raise ProtocolViolation(
+                CLOSE_INVALID, f"'seq' must be a whole number from 0 to {_MAX_SEQ}"
+            )
+        if (isinstance(t, bool) or not isinstance(t, int | float)
+                or not 0 <= t <= _MAX_T_S or not math.isfinite(t)):
+            raise ProtocolViolation(
+                CLOSE_INVALID, f"'t' must be a number of seconds from 0 to {_MAX_T_S:.0f}"
+            )
         if kind == "frame":
             self._check_images_accepted()
             encoded = data.get("jpeg")
@@ -194,8 +205,14 @@ class CoachConnection:
         return _Frame(seq=self.received if seq is None else seq, t=t, jpeg=jpeg)
 
     async def receive_loop(self) -> None:
+        idle_s = self.settings.camera_idle_s
         while True:
-            message = await self.ws.receive()
+            try:
+                message = await asyncio.wait_for(self.ws.receive(), timeout=idle_s)
+            except TimeoutError:
+                raise ProtocolViolation(
+                    CLOSE_GOING_AWAY, f"no frame for {idle_s:.0f} s: the camera slot is freed"
+                ) from None
             if message["type"] == "websocket.disconnect":
                 return
             self.rate.check(time.monotonic())
@@ -223,7 +240,7 @@ class CoachConnection:
             if frame.jpeg is None:
                 result = self.coach.landmarks_frame(frame.landmarks, frame.t)
             else:
-                image = decode_jpeg(frame.jpeg)
+                image = decode_jpeg(frame.jpeg, self.settings.image_limits)
                 if self.backend is None and self.state.pose_factory is not None:
                     self.backend = self.state.pose_factory()
                 assert self.backend is not None
@@ -265,7 +282,7 @@ class CoachConnection:
                 continue
             if self._sync_exercise():
                 await self.ws.send_json({"type": "exercise", "exercise": self.coach.exercise.id})
-            result = await asyncio.to_thread(self._process, frame)
+            result = await self.state.run_frame(self._process, frame)
             self._feed_session(result)
             message = result.to_message(frame.seq, self.dropped, self.coach.exercise.id)
             if self.live is not None:
@@ -299,7 +316,7 @@ def _target(websocket: WebSocket, state: AppState) -> tuple[Exercise, LiveSessio
     session_param = websocket.query_params.get("session")
     live = None
     if session_param is not None:
-        if not session_param.isdigit():
+        if not _SESSION_ID.fullmatch(session_param):
             raise ProtocolViolation(CLOSE_NOT_FOUND, "'session' must be a session number")
         live = state.hub().get(int(session_param), current_profile(websocket))
     exercise_id = websocket.query_params.get("exercise")
@@ -361,3 +378,5 @@ async def coach_socket(websocket: WebSocket) -> None:
                     await task
         if connection is not None:
             await asyncio.to_thread(connection.close_backend)
+        connection = None
+        await state.release_frame_memory()

@@ -18,6 +18,10 @@ from backcoach.web.habits import card_once
 from backcoach.web.render import render
 from backcoach.web.state import app_state, current_profile
 
+#: The page shows the last year (read by index, however long the journal); the report and the
+#: export hold everything.
+SHOWN_DAYS = 366
+
 _OUTCOMES = {
     "completed": "Completed",
     "stopped": "Stopped",

@@ -7,6 +7,8 @@ and the FHIR export chart it. Last time's activities are offered again, so ratin
 
 from __future__ import annotations
 
+import re
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -66,7 +68,7 @@ def parse_answers(form: dict[str, str], max_activities: int) -> list[tuple[str, 
             continue
         if not name:
             raise PsfsError(f"row {n} has a rating but no activity: name the activity")
-        if not score_text.isdigit() or not 0 <= int(score_text) <= 10:
+        if not re.fullmatch(r"[0-9]{1,2}", score_text) or not 0 <= int(score_text) <= 10:
             raise PsfsError(f"rate {name!r} with a whole number from 0 (unable) to 10 (as before)")
         answers.append((name, int(score_text)))
     if not answers:

@@ -7,8 +7,10 @@ download. Bad dates are a 400 that says what to type; an empty journal is a repo
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from datetime import date, time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -22,6 +24,7 @@ from backcoach.web.state import AppState, app_state, current_profile
 if TYPE_CHECKING:
     from backcoach.reports.summary import ReportSource
 
+_T = TypeVar("_T")
 _MEDIA_TYPES = {
     "pdf": "application/pdf",
     "html": "text/html; charset=utf-8",
@@ -51,15 +54,15 @@ def report_period(request: Request) -> ReportPeriod:
     return ReportPeriod(start=start, end=end)
 
 
-def _source(request: Request, period: ReportPeriod) -> ReportSource:
+def _source(request: Request, period: ReportPeriod, *, whole: bool = False) -> ReportSource:
     from backcoach.reports.source import load_report_source
 
     state = app_state(request)
     profile = current_profile(request)
-    state.history(profile)  # creates the profile, as every page does
+    state.history_known(profile)  # creates the profile, as every page does
     return load_report_source(
         state.the_journal(), profile, state.catalog, state.clock.now(), state.zone(profile),
-        period,
+        period, whole=whole,
     )
 
 
@@ -71,23 +74,44 @@ def _download(payload: bytes, kind: str, filename: str) -> Response:
     )
 
 
+#: A report that is not ready by then is abandoned with a 503 (its period is already clamped,
+#: so this is a last guard: the event loop and other requests never wait for it).
+REPORT_DEADLINE_S = 60.0
+
+
+async def _off_loop(work: Callable[[], _T]) -> _T:
+    """Run ``work`` in a worker thread; a 503 if it misses the deadline."""
+    try:
+        return await asyncio.wait_for(run_in_threadpool(work), REPORT_DEADLINE_S)
+    except TimeoutError:
+        raise InputError("making this report took too long; choose a shorter period", 503) from None
+
+
 async def report(request: Request) -> Response:
     from backcoach.reports.report import render_report
 
     kind = request.path_params["kind"]
     if kind not in ("pdf", "html"):
         raise InputError(f"there is no {kind!r} report: choose report.pdf or report.html", 404)
-    source = _source(request, report_period(request))
-    _, payload = await run_in_threadpool(render_report, source, kind)  # WeasyPrint is slow
-    return _download(payload, kind, f"backcoach-report-{source.profile}.{kind}")
+    period = report_period(request)
+
+    def make() -> tuple[str, bytes]:
+        source = _source(request, period)
+        return source.profile, render_report(source, kind)[1]  # WeasyPrint is slow
+
+    profile, payload = await _off_loop(make)
+    return _download(payload, kind, f"backcoach-report-{profile}.{kind}")
 
 
 async def fhir_bundle(request: Request) -> Response:
     from backcoach.reports.fhir import bundle_json
 
-    source = _source(request, ReportPeriod())
-    text = await run_in_threadpool(bundle_json, source)
-    return _download(text.encode("utf-8"), "json", f"backcoach-{source.profile}-fhir.json")
+    def make() -> tuple[str, str]:
+        source = _source(request, ReportPeriod(), whole=True)
+        return source.profile, bundle_json(source)
+
+    profile, text = await _off_loop(make)
+    return _download(text.encode("utf-8"), "json", f"backcoach-{profile}-fhir.json")
 
 
 #: How much of a bad ``times`` value an error message repeats back.
@@ -125,7 +149,7 @@ def _calendar(state: AppState, profile: str, times_text: str) -> bytes:
         suggested_times,
     )
 
-    if uncleared_red_flags(state.history(profile)):
+    if uncleared_red_flags(state.recent_history(profile)):
         raise InputError(
             "Your screening found signs that need a professional's check first, so no exercise "
             "reminders are made. Once you are cleared, record it on the welcome page.",

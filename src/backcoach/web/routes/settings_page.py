@@ -23,6 +23,7 @@ from backcoach.reports.reminders import (
     prefs_settings,
 )
 from backcoach.storage import StorageError
+from backcoach.web.confirm import CONFIRM_FIELD
 from backcoach.web.inputs import read_form
 from backcoach.web.render import render
 from backcoach.web.state import PROFILE_COOKIE, AppState, app_state, current_profile
@@ -144,11 +145,27 @@ async def export(request: Request) -> Response:
 
 
 async def delete_all(request: Request) -> Response:
+    """Two steps: typing DELETE asks once more (``web.confirm``); the second post deletes."""
     state = app_state(request)
     profile = current_profile(request)
     form = await read_form(request, state.settings.max_body_bytes)
-    if form.get("confirm", "").strip().upper() != "DELETE":
+    code = form.get(CONFIRM_FIELD)
+    if code is not None:
+        if state.confirmations.redeem(code, profile, "delete") is None:
+            return _page(request, "Nothing was deleted: the confirmation had expired. "
+                         "Please start again.", 409)
+    elif form.get("confirm", "").strip().upper() != "DELETE":
         return _page(request, "Nothing was deleted: type DELETE in the box to confirm.", 422)
+    else:
+        return render(
+            request, "confirm.html", "Delete all data?", page="settings",
+            heading=f"Delete all data of {profile}?",
+            lines=("Every session, pain score, screening, note and plan of this profile will be "
+                   "removed from this computer. This cannot be undone.",
+                   "You can download your journal first from the settings page."),
+            action="/settings/delete", code=state.confirmations.issue(profile, "delete"),
+            button="Yes, delete everything", button_class="danger", cancel="/settings",
+        )  # fmt: skip
     live = state.hub().open_for(profile)
     if live is not None:
         state.hub().apply(live, live.guided.stop(state.clock.now()))

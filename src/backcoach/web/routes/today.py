@@ -24,8 +24,7 @@ async def home(request: Request) -> Response:
 async def today(request: Request) -> Response:
     state = app_state(request)
     profile = current_profile(request)
-    decision = state.decision(profile)
-    plan = state.plan(profile)
+    decision, plan = state.decision_and_plan(profile)
     items = [
         {
             "exercise": item.exercise,

@@ -23,10 +23,34 @@ export async function getJSON(url) {
   return parse(await fetch(url, { headers: { Accept: "application/json" } }));
 }
 
-export async function postJSON(url, body) {
-  return parse(await fetch(url, {
+// The CSRF token (web/csrf.py): the cookie's current value (renewed after a server restart),
+// else the one the page was rendered with.
+export function csrfToken() {
+  const cookie = document.cookie.split("; ").find((c) => c.startsWith("backcoach_csrf="));
+  if (cookie) return cookie.slice("backcoach_csrf=".length);
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.content : "";
+}
+
+function post(url, body) {
+  return fetch(url, {
     method: "POST",
-    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    headers: {
+      "Content-Type": "application/json",
+      Accept: "application/json",
+      "X-CSRF-Token": csrfToken(),
+    },
     body: JSON.stringify(body ?? {}),
-  }));
+  });
+}
+
+export async function postJSON(url, body) {
+  let response = await post(url, body);
+  if (response.status === 403) {
+    // The server restarted since this page loaded: any page renews the token cookie, then the
+    // write (above all a SHARP PAIN stop) is sent once more.
+    await fetch("/sharp-pain", { method: "HEAD" });
+    response = await post(url, body);
+  }
+  return parse(response);
 }
