@@ -18,7 +18,7 @@ from playwright.sync_api import Page, Playwright, sync_playwright
 from backcoach.storage import Journal
 from backcoach.synthetic.speech import Voice, command_recording
 from backcoach.voice.audio import write_wav
-from backcoach.web.server import BackgroundServer
+from backcoach.web.server import BackgroundServer, browser_client
 from backcoach.web.settings import WebSettings
 
 pytestmark = pytest.mark.slow
@@ -73,7 +73,7 @@ def test_a_spoken_command_drives_the_session(
     wav = _microphone(tmp_path, text)
     with (
         BackgroundServer(replace(settings, time_scale=1.0)) as server,
-        httpx.Client(base_url=server.url) as http,
+        browser_client(server.url) as http,
     ):
         screen(http)
         page, errors = _session_with_voice(playwright, wav, server.url)

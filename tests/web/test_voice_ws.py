@@ -16,10 +16,11 @@ import numpy as np
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
+from websockets.typing import Origin
 
 from backcoach.synthetic.speech import Voice, command_recording, silence
 from backcoach.voice.listen import chunks
-from backcoach.web.server import BackgroundServer
+from backcoach.web.server import BackgroundServer, browser_client
 from backcoach.web.settings import WebSettings
 
 # espeak-ng voices the shipped thresholds hear these phrases in (synthetic speech is hard).
@@ -51,7 +52,7 @@ async def _say(ws: ClientConnection, text: str) -> list[dict[str, Any]]:
 
 async def _open(server: BackgroundServer, client: httpx.Client, session_id: int) -> Any:
     ws = await connect(f"{server.ws_url}/ws/voice?session={session_id}",
-                       additional_headers=_cookies(client))  # fmt: skip
+                       additional_headers=_cookies(client), origin=Origin(server.url))  # fmt: skip
     ready = json.loads(await asyncio.wait_for(ws.recv(), 30))
     assert ready["type"] == "ready" and ready["sample_rate"] == 16000
     assert "sharp pain" in ready["phrases"]
@@ -70,7 +71,7 @@ def test_a_spoken_pain_score_answers_the_question_and_can_be_undone(
 ) -> None:
     with (
         BackgroundServer(replace(settings, time_scale=1.0)) as server,
-        httpx.Client(base_url=server.url) as client,
+        browser_client(server.url) as client,
     ):
         session_id = _start(client, screen)
 
@@ -120,7 +121,8 @@ def _close_code(server: BackgroundServer, client: httpx.Client, session: str,
                 message: bytes | str | None) -> tuple[int, str]:  # fmt: skip
     async def scenario() -> tuple[int, str]:
         async with connect(f"{server.ws_url}/ws/voice?session={session}",
-                           additional_headers=_cookies(client)) as ws:  # fmt: skip
+                           additional_headers=_cookies(client),
+                           origin=Origin(server.url)) as ws:  # fmt: skip
             try:
                 await asyncio.wait_for(ws.recv(), 30)  # ready (or the close)
                 if message is not None:
