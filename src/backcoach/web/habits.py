@@ -6,6 +6,7 @@ two functions and the templates ``_habits.html`` and ``_card.html`` draw the res
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from backcoach.core.habits import Card, HabitView, habit_view, valid_goal
@@ -14,6 +15,7 @@ from backcoach.storage import StorageError
 from backcoach.web.state import AppState
 
 CARDS_SEEN_KEY = "cards_seen"
+STREAK_WINDOW_DAYS = 370  # a streak is counted back at most this far
 
 
 def habits_for(state: AppState, profile: str) -> HabitView:
@@ -22,7 +24,14 @@ def habits_for(state: AppState, profile: str) -> HabitView:
     zone = state.zone(profile)
     today = state.today(profile)
     goal = valid_goal(settings.get(GOAL_KEY), state.habit_rules)
-    return habit_view(state.history(profile), today, zone, goal, state.habit_rules)
+    # The week and a streak of up to a year need only the last year: read that window by
+    # index, never the whole journal (``/today`` stays fast at any journal size).
+    state.history_known(profile)
+    if state.writer is not None:
+        state.writer.wait_idle(0.5)
+    since = state.clock.now() - timedelta(days=STREAK_WINDOW_DAYS)
+    recent = state.the_journal().recent_history(profile, since)
+    return habit_view(recent, today, zone, goal, state.habit_rules)
 
 
 def card_once(state: AppState, profile: str, *moments: str) -> Card | None:
