@@ -177,15 +177,25 @@ async def clearance_form(request: Request) -> Response:
     return _clearance_page(request, kind, {}, [])
 
 
-async def clearance_check(request: Request) -> Response:
-    """Validate the three fields, then ask for a confirmation (nothing is stored yet)."""
+async def _submitted(
+    request: Request,
+) -> tuple[str, dict[str, str], _Clearance | None, list[str]] | Response:
+    """The form posted to the clearance steps, checked; a redirect when nothing needs it."""
     state = app_state(request)
     profile = current_profile(request)
     kind = _what_needs_clearing(state, profile)
     if kind is None:
         return RedirectResponse("/today", status_code=303)
     form = await read_form(request, state.settings.max_body_bytes)
-    clearance, errors = _parse_clearance(state, profile, kind, form)
+    return (kind, form, *_parse_clearance(state, profile, kind, form))
+
+
+async def clearance_check(request: Request) -> Response:
+    """Validate the three fields, then ask for a confirmation (nothing is stored yet)."""
+    submitted = await _submitted(request)
+    if isinstance(submitted, Response):
+        return submitted
+    kind, form, clearance, errors = submitted
     if clearance is None:
         return _clearance_page(request, kind, form, errors, status_code=422)
     return _clearance_page(request, kind, form, [], confirm=clearance)
@@ -193,16 +203,15 @@ async def clearance_check(request: Request) -> Response:
 
 async def clearance_confirm(request: Request) -> Response:
     """The confirmed clearance (or advice): stored, and shown in History and reports."""
-    state = app_state(request)
-    profile = current_profile(request)
-    kind = _what_needs_clearing(state, profile)
-    if kind is None:
-        return RedirectResponse("/today", status_code=303)
-    form = await read_form(request, state.settings.max_body_bytes)
-    clearance, errors = _parse_clearance(state, profile, kind, form)
+    submitted = await _submitted(request)
+    if isinstance(submitted, Response):
+        return submitted
+    kind, form, clearance, errors = submitted
     if clearance is None or form.get("confirm") != "yes":
         errors = errors or ["Please confirm that a professional has checked you."]
         return _clearance_page(request, kind, form, errors, status_code=422)
+    state = app_state(request)
+    profile = current_profile(request)
     now = state.clock.now()
     journal = state.the_journal()
     if kind == "red_flag":
