@@ -289,12 +289,13 @@ def test_the_server_going_away_shows_a_banner_and_keeps_sharp_pain(
     with BackgroundServer(slow, port=port):
         page.wait_for_function(
             "localStorage.getItem('backcoach:pending') === '[]'", timeout=15_000)
+        page.wait_for_selector("#restart-notice.ok", timeout=15_000)
+        assert "Recorded in your journal" in page.locator("#restart-notice").inner_text()
         with browser_client(url) as http:
             exported = http.get("/settings/export.json").json()
     (session,) = exported["sessions"]
-    assert session["outcome"] == "stopped"  # closed cleanly when the server stopped
-    (event,) = exported["sharp_pain_events"]
-    assert event["place"] == "after_session"
+    assert session["outcome"] == "sharp_pain"  # pressed during the session, while offline
+    assert exported["sharp_pain_events"] == []
 
 
 def test_sharp_pain_outside_a_session_is_recorded_and_locks_the_day(

@@ -28,7 +28,7 @@ from backcoach.core.records import (
     SessionRecord,
     SharpPainEvent,
 )
-from backcoach.core.safety import SHARP_PAIN_MESSAGE, load_screening
+from backcoach.core.safety import SHARP_PAIN_ADVICE, load_screening
 from backcoach.core.text import printable
 from backcoach.usecases.checkin import FEELINGS, CheckinError, record_checkin
 from backcoach.usecases.notes import NoteError, add_note
@@ -213,7 +213,7 @@ def sharp_pain(
         app_ctx.profile, SharpPainEvent(at=now, place="cli", pain=pain, note=text)
     )
     app_ctx.console.print(
-        Panel(escape(SHARP_PAIN_MESSAGE), title="Stop", border_style="bold red", expand=False)
+        Panel(escape(SHARP_PAIN_ADVICE), title="Stop", border_style="bold red", expand=False)
     )
     app_ctx.console.print(
         f"Recorded: sharp pain at {now.astimezone(app_ctx.zone()):%H:%M}. Today is a rest day."

@@ -26,14 +26,16 @@ from backcoach.core.pain import (
 )
 from backcoach.core.records import History, ScreeningRecord
 
-#: Shown when a session ends with the sharp-pain stop.
-SHARP_PAIN_MESSAGE = (
-    "Session stopped because of sharp pain. Do not carry on with these exercises today. "
+#: What to do after sharp pain, wherever it was felt.
+SHARP_PAIN_ADVICE = (
+    "Do not carry on with these exercises today. "
     "Rest in a comfortable position and move gently as you can. If the pain is severe, does "
     "not ease, runs down a leg, or comes with numbness, weakness, or bladder or bowel "
     "problems, get medical help now. Otherwise talk to a doctor or physiotherapist before "
     "your next session. Your plan will not increase until your back has settled."
 )
+#: Shown when a session ends with the sharp-pain stop.
+SHARP_PAIN_MESSAGE = "Session stopped because of sharp pain. " + SHARP_PAIN_ADVICE
 
 
 class SafetyError(Exception):

@@ -57,7 +57,8 @@ class SessionSummary:
 
 
 def _reps(record: SessionRecord) -> int:
-    return sum(s.reps for s in record.sets)
+    """Repetitions that count: held as prescribed, or counted by the camera."""
+    return sum(s.counted_reps for s in record.sets)
 
 
 def _pain_change(record: SessionRecord) -> int | None:

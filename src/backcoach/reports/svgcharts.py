@@ -168,5 +168,5 @@ def value_chart(title: str, unit: str, points: Sequence[tuple[datetime, float]],
 
 
 def reps_points(sessions: Sequence[SessionRecord]) -> list[tuple[datetime, float]]:
-    """Repetitions done in each session, at its start."""
-    return [(s.started_at, float(sum(x.reps for x in s.sets))) for s in sessions]
+    """Repetitions done in each session that count (held as prescribed), at its start."""
+    return [(s.started_at, float(sum(x.counted_reps for x in s.sets))) for s in sessions]

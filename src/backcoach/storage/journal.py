@@ -285,6 +285,35 @@ class Journal:
                 return History()
             return _recent_history(session, row.id, since)
 
+    def habit_history(self, profile: str, since: datetime) -> History:
+        """What the weekly goal and the streak need since ``since``, read by index: sessions
+        (without their sets), check-ins and sharp-pain events."""
+        validate_profile_name(profile)
+        with self.transaction() as session:
+            owner = session.scalar(select(Profile.id).where(Profile.name == profile))
+            if owner is None:
+                return History()
+            rows = session.scalars(
+                select(SessionRow)
+                .where(SessionRow.profile_id == owner, SessionRow.started_at >= since)
+                .order_by(SessionRow.started_at, SessionRow.id)
+            )  # the sets are never touched, so never loaded
+            checkins = session.scalars(
+                select(CheckinRow)
+                .where(CheckinRow.profile_id == owner, CheckinRow.day >= since.date())
+                .order_by(CheckinRow.day, CheckinRow.id)
+            )
+            events = session.scalars(
+                select(SharpPainEventRow)
+                .where(SharpPainEventRow.profile_id == owner, SharpPainEventRow.at >= since)
+                .order_by(SharpPainEventRow.at, SharpPainEventRow.id)
+            )
+            return History(
+                sessions=tuple(mapping.session_record(r, with_sets=False) for r in rows),
+                checkins=tuple(mapping.checkin_record(r) for r in checkins),
+                sharp_pain_events=tuple(mapping.sharp_pain_record(r) for r in events),
+            )
+
     def record_span(self, profile: str) -> tuple[list[datetime], list[date]]:
         """The earliest and latest moments of every kind of record (indexed min/max queries,
         no records loaded) and the first and last check-in days; empty lists for none."""
@@ -396,6 +425,21 @@ class Journal:
             row.name = new
 
     # --- sharp pain outside a session, professional advice ------------------------------------
+
+    def record_sharp_pain_stop(self, profile: str, session_id: int, at: datetime) -> bool:
+        """A session the app closed (a restart) had in fact been stopped for sharp pain, pressed
+        while the app was not answering: record it so. False when it is not such a session."""
+        with self.transaction() as session:
+            owner = self._profile(session, profile, create=False)
+            row = session.get(SessionRow, session_id)
+            closable = (SessionOutcome.STOPPED.value, SessionOutcome.IN_PROGRESS.value)
+            if row is None or row.profile_id != owner.id or row.outcome not in closable:
+                return False
+            at = mapping.aware(at, "sharp pain at")
+            row.outcome = SessionOutcome.SHARP_PAIN.value
+            row.stop_at = at
+            row.ended_at = max(row.ended_at or at, at)
+            return True
 
     def add_sharp_pain_event(self, profile: str, event: SharpPainEvent) -> int:
         """Store a sharp-pain event at once; returns its id."""

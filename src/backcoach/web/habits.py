@@ -30,7 +30,7 @@ def habits_for(state: AppState, profile: str) -> HabitView:
     if state.writer is not None:
         state.writer.wait_idle(0.5)
     since = state.clock.now() - timedelta(days=STREAK_WINDOW_DAYS)
-    recent = state.the_journal().recent_history(profile, since)
+    recent = state.the_journal().habit_history(profile, since)
     return habit_view(recent, today, zone, goal, state.habit_rules)
 
 

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from backcoach.core.safety import SHARP_PAIN_MESSAGE
+from backcoach.core.safety import SHARP_PAIN_ADVICE
 from backcoach.web.csrf import SCOPE_KEY
 from backcoach.web.state import current_profile
 
@@ -18,7 +18,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def _common(request: Request) -> dict[str, Any]:
-    return {"profile": current_profile(request), "sharp_pain_message": SHARP_PAIN_MESSAGE,
+    return {"profile": current_profile(request), "sharp_pain_message": SHARP_PAIN_ADVICE,
             "csrf_token": request.scope.get(SCOPE_KEY, "")}
 
 

@@ -225,6 +225,10 @@ class SessionHub:
                 if effect.message:
                     self._push_cue(live, effect.message)
 
+    def review_later(self, profile: str, at: datetime) -> None:
+        """Queue the plan review after the writes already queued (e.g. a late sharp-pain stop)."""
+        self._state.the_writer().submit(partial(self._review, profile, at))
+
     def _review(self, profile: str, at: datetime) -> None:
         """On the writer thread, after the session's end is stored: the plan changes."""
         state = self._state

@@ -32,8 +32,9 @@ RANGES = {"week": 7, "month": 30, "year": 365, "all": 0}
 
 
 def stopped_at_start(session: SessionRecord) -> bool:
-    """Ended before any repetition and without a sharp-pain stop: nothing to chart or review."""
-    return (session.outcome in (SessionOutcome.STOPPED, SessionOutcome.IN_PROGRESS)
+    """Stopped before any repetition and without a sharp-pain stop: nothing to chart or review
+    (a session still in progress is listed as such, never folded)."""
+    return (session.outcome is SessionOutcome.STOPPED
             and not any(s.reps for s in session.sets) and session.pain_after is None)
 
 
@@ -45,7 +46,8 @@ def _row(s: SessionRecord, names: dict[str, str]) -> dict[str, object]:
     return {
         "record": s,
         "outcome": _OUTCOMES.get(s.outcome.value, s.outcome.value),
-        "reps": sum(x.reps for x in s.sets),
+        "reps": sum(x.counted_reps for x in s.sets),  # held as prescribed (or camera-counted)
+        "short": sum(x.reps - x.counted_reps for x in s.sets),  # cut short: not counted
         "stop_exercise": names.get(s.stop_exercise_id or "", s.stop_exercise_id),
         "camera": any(x.source.value == "camera" for x in s.sets),
     }

@@ -11,7 +11,6 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from backcoach.core.pain import PainScoreError
-from backcoach.core.plan import describe_dose
 from backcoach.usecases.checkin import FEELINGS, CheckinError, record_checkin
 from backcoach.usecases.notes import MAX_NOTE_CHARS, NoteError, add_note
 from backcoach.web.inputs import read_form
@@ -52,7 +51,8 @@ async def checkin_submit(request: Request) -> Response:
                       decision=state.decision(profile), feelings=FEELINGS, done=False,
                       error="Please choose better, the same or worse (and a pain score from 0 "
                             "to 10, if you give one).", status_code=422)
-    changes = [f"{c.exercise_id}: {describe_dose(c.to_dose)}. {c.reason}"
+    names = {e.id: e.name for e in state.catalog}
+    changes = [f"{names.get(c.exercise_id, c.exercise_id)}: {c.reason}"
                for c in result.plan_changes]
     decision = state.decision(profile)
     return render(request, "checkin.html", "Morning check-in", page="checkin",

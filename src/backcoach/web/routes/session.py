@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from backcoach.core.records import SharpPainEvent
-from backcoach.core.safety import SHARP_PAIN_MESSAGE
+from backcoach.core.safety import SHARP_PAIN_ADVICE, SHARP_PAIN_MESSAGE
 from backcoach.core.session import SessionError
 from backcoach.web.demos import demo_assets
 from backcoach.web.errors import InputError
@@ -196,6 +196,14 @@ async def api_sharp_pain(request: Request) -> Response:
             "stopped_session": live.id, "event_id": None, "message": SHARP_PAIN_MESSAGE,
             "recorded": f"Recorded: your session was stopped at {when} because of sharp pain.",
         })  # fmt: skip
+    if place == "session" and await _late_session_stop(state, hub, profile, data, at):
+        when = _local_time(state, profile, at)
+        return JSONResponse({
+            "stopped_session": data["session_id"], "event_id": None,
+            "message": SHARP_PAIN_MESSAGE,
+            "recorded": f"Recorded: your session was stopped at {when} because of sharp pain "
+                        "(sent once backcoach answered again). Today is a rest day.",
+        })  # fmt: skip
     attached = _attach_to(state, hub, profile, data)
     event = SharpPainEvent(at=at, place="after_session" if attached else place, pain=pain,
                            note=note, session_id=attached)
@@ -217,6 +225,27 @@ async def api_sharp_pain(request: Request) -> Response:
         "recorded": f"Recorded: sharp pain at {when}{after}. No session was running. "
                     "Today is now a rest day.",
     })  # fmt: skip
+
+
+async def _late_session_stop(
+    state: AppState, hub: SessionHub, profile: str, data: dict[str, Any], at: datetime
+) -> bool:
+    """SHARP PAIN pressed on a session page while the app was away: the session (closed by
+    the restart meanwhile) ended for sharp pain, and is recorded so."""
+    named = data.get("session_id")
+    if isinstance(named, bool) or not isinstance(named, int) or not 0 < named < 10**12:
+        return False
+    journal = state.the_journal()
+    stored = state.the_writer().submit(
+        partial(journal.record_sharp_pain_stop, profile, named, at)
+    )
+    try:
+        done = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(stored)), _WRITE_WAIT_S)
+    except TimeoutError:  # the journal is busy: the writer keeps trying
+        return True
+    if done:
+        hub.review_later(profile, state.clock.now())
+    return bool(done)
 
 
 def _attach_to(
@@ -241,7 +270,8 @@ async def sharp_pain_page(request: Request) -> Response:
         event = next((e for e in events if e.id == int(raw)), None)
     local = None if event is None else event.at.astimezone(state.zone(profile))
     return render(request, "sharp_pain.html", "Sharp pain: stop", page="sharp-pain",
-                  message=SHARP_PAIN_MESSAGE, event=event, local=local,
+                  message=SHARP_PAIN_ADVICE if event else SHARP_PAIN_MESSAGE, event=event,
+                  local=local,
                   saved=request.query_params.get("saved") == "1")
 
 

@@ -19,7 +19,7 @@ const app = $("session-app");
 const OUTCOMES = {
   completed: "Session complete. Well done!",
   stopped: "Session stopped. What you did is saved.",
-  sharp_pain: "Session stopped because of sharp pain.",
+  sharp_pain: "Sharp pain: stop now.",
 };
 
 let session = null;
@@ -110,7 +110,10 @@ function renderDone(data) {
   const title = document.createElement("p");
   title.className = outcome === "sharp_pain" ? "notice danger" : "notice ok";
   const strong = document.createElement("strong");
-  strong.textContent = OUTCOMES[outcome] ?? "Session over.";
+  const cutShort = data.sets.some((s) => (s.full_reps ?? s.reps) < s.reps);
+  strong.textContent = outcome === "completed" && cutShort
+    ? "Session finished. Some holds were cut short: they are saved with their real length but do not count toward your plan."
+    : OUTCOMES[outcome] ?? "Session over.";
   title.append(strong);
   box.append(title);
   if (data.end_message) {
@@ -230,8 +233,28 @@ function endOffline(action) {
     if (await flush().catch(() => false)) {
       clearInterval(retry);
       show("offline-banner", false);
+      recordedAfterAll(action);
     }
   }, 2000);
+}
+
+// backcoach answered again and took what was pressed meanwhile: say so, and where to go.
+function recordedAfterAll(action) {
+  const notice = $("restart-notice");
+  notice.className = "notice ok";
+  notice.setAttribute("role", "status");
+  notice.textContent = action === "sharp_pain"
+    ? "Recorded in your journal: the session was stopped because of sharp pain. Today is a rest day. "
+    : "Recorded in your journal: the session was stopped. ";
+  for (const [href, label] of [["/today", "Back to today"], ["/history", "See your history"]]) {
+    const link = document.createElement("a");
+    link.className = "button secondary";
+    link.href = href;
+    link.textContent = label;
+    notice.append(link, " ");
+  }
+  const pending = document.getElementById("local-advice-pending");
+  if (pending) pending.textContent = "It is now recorded in your journal.";
 }
 
 function startPolling() {
