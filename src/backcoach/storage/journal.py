@@ -293,11 +293,11 @@ class Journal:
             owner = session.scalar(select(Profile.id).where(Profile.name == profile))
             if owner is None:
                 return History()
-            rows = session.scalars(
-                select(SessionRow)
+            days = session.execute(  # only when and how each session ended: no rows, no sets
+                select(SessionRow.started_at, SessionRow.outcome)
                 .where(SessionRow.profile_id == owner, SessionRow.started_at >= since)
                 .order_by(SessionRow.started_at, SessionRow.id)
-            )  # the sets are never touched, so never loaded
+            ).all()
             checkins = session.scalars(
                 select(CheckinRow)
                 .where(CheckinRow.profile_id == owner, CheckinRow.day >= since.date())
@@ -309,7 +309,10 @@ class Journal:
                 .order_by(SharpPainEventRow.at, SharpPainEventRow.id)
             )
             return History(
-                sessions=tuple(mapping.session_record(r, with_sets=False) for r in rows),
+                sessions=tuple(
+                    SessionRecord(started_at=at, outcome=SessionOutcome(outcome))
+                    for at, outcome in days
+                ),
                 checkins=tuple(mapping.checkin_record(r) for r in checkins),
                 sharp_pain_events=tuple(mapping.sharp_pain_record(r) for r in events),
             )

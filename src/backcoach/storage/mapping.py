@@ -91,8 +91,7 @@ def apply_session(row: SessionRow, record: SessionRecord, *, outcome: SessionOut
     row.time_zone = record.time_zone
 
 
-def session_record(row: SessionRow, *, with_sets: bool = True) -> SessionRecord:
-    """The session; ``with_sets=False`` leaves its sets out (they are not loaded at all)."""
+def session_record(row: SessionRow) -> SessionRecord:
     return SessionRecord(
         started_at=row.started_at,
         outcome=SessionOutcome(row.outcome),
@@ -101,7 +100,7 @@ def session_record(row: SessionRow, *, with_sets: bool = True) -> SessionRecord:
         ended_at=row.ended_at,
         stop_exercise_id=row.stop_exercise_id,
         stop_at=row.stop_at,
-        sets=tuple(set_record(s) for s in row.sets) if with_sets else (),
+        sets=tuple(set_record(s) for s in row.sets),
         note=row.note,
         id=row.id,
         time_zone=row.time_zone,
