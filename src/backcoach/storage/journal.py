@@ -285,6 +285,16 @@ class Journal:
                 return History()
             return _recent_history(session, row.id, since)
 
+    def has_sessions(self, profile: str) -> bool:
+        """Whether the profile has any session at all (one indexed look-up)."""
+        validate_profile_name(profile)
+        with self.transaction() as session:
+            first = session.scalar(
+                select(SessionRow.id).join(Profile, Profile.id == SessionRow.profile_id)
+                .where(Profile.name == profile).limit(1)
+            )
+            return first is not None
+
     def habit_history(self, profile: str, since: datetime) -> History:
         """What the weekly goal and the streak need since ``since``, read by index: sessions
         (without their sets), check-ins and sharp-pain events."""

@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote
 
@@ -177,6 +177,14 @@ class AppState:
         days = max(self.screening.expires_after_days, referral.sharp_stops_window_days,
                    referral.worsening_window_days) + 2
         since = self.clock.now() - timedelta(days=days)
+        return self.the_journal().recent_history(profile, since)
+
+    def history_since(self, profile: str, since: datetime) -> History:
+        """The records of the weeks since ``since`` (``Journal.recent_history``), with the
+        session writes just made."""
+        self.history_known(profile)
+        if self.writer is not None:
+            self.writer.wait_idle(_READ_WAIT_S)
         return self.the_journal().recent_history(profile, since)
 
     def history_known(self, profile: str) -> None:

@@ -4,7 +4,7 @@ with every session listed (sessions stopped before any exercise are folded away)
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from markupsafe import Markup
 from starlette.requests import Request
@@ -29,6 +29,7 @@ _OUTCOMES = {
     "in_progress": "In progress",
 }
 RANGES = {"week": 7, "month": 30, "year": 365, "all": 0}
+DEFAULT_RANGE = "year"  # "all" reads the whole journal: chosen by the person, not by default
 
 
 def stopped_at_start(session: SessionRecord) -> bool:
@@ -65,12 +66,15 @@ def _charts(sessions: list[SessionRecord], first: date | None, last: date) -> li
 async def history_page(request: Request) -> Response:
     state = app_state(request)
     profile = current_profile(request)
-    history = state.history(profile)
     zone = state.zone(profile)
-    chosen = request.query_params.get("range", "all")
-    days = RANGES.get(chosen, 0)
+    chosen = request.query_params.get("range", DEFAULT_RANGE)
+    chosen = chosen if chosen in RANGES else DEFAULT_RANGE
+    days = RANGES[chosen]
     today = state.clock.now().astimezone(zone).date()
     first = today - timedelta(days=days - 1) if days else None
+    # A bounded range reads only its weeks (by index), whatever the journal's size.
+    since = None if first is None else datetime.combine(first, time.min, tzinfo=zone)
+    history = state.history(profile) if since is None else state.history_since(profile, since)
     local = [_local(s, zone) for s in history.sessions]
     shown = [s for s in local if first is None or s.started_at.date() >= first]
     kept = [s for s in shown if not stopped_at_start(s)]
@@ -78,11 +82,11 @@ async def history_page(request: Request) -> Response:
     names = {e.id: e.name for e in state.catalog}
     return render(
         request, "history.html", "History", page="history",
-        any_sessions=bool(history.sessions),
+        any_sessions=bool(history.sessions) or state.the_journal().has_sessions(profile),
         sessions=[_row(s, names) for s in reversed(kept)],
         folded=[_row(s, names) for s in reversed(folded)],
         charts=_charts(kept, first, today), ranges=list(RANGES),
-        chosen=chosen if chosen in RANGES else "all",
+        chosen=chosen,
         card=card_once(state, profile, "history") if history.sessions else None,
         zone_name=state.clock.now().astimezone(zone).tzname(),
         safety=safety_events(history, zone),
