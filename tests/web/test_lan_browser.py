@@ -144,37 +144,14 @@ def test_local_server_without_lan_explains_how_to_start_it(
         assert "backcoach serve --lan" in page.locator("#lan-off").inner_text()
 
 
-def _fake_video(path: Path, seconds: float = 4.0) -> Path:
-    """A Y4M file (Chromium's fake camera input) from the real demo video, at 640x360."""
-    import Sports2D
-
-    source = Path(Sports2D.__file__).parent / "Demo" / "demo.mp4"
-    capture = cv2.VideoCapture(str(source))
-    fps = 15
-    step = max(1, round(capture.get(cv2.CAP_PROP_FPS) / fps))
-    with path.open("wb") as out:
-        out.write(f"YUV4MPEG2 W640 H360 F{fps}:1 Ip A1:1 C420jpeg\n".encode())
-        index = written = 0
-        while written < seconds * fps:
-            ok, image = capture.read()
-            if not ok:
-                break
-            if index % step == 0:
-                frame = cv2.resize(image, (640, 360), interpolation=cv2.INTER_AREA)
-                out.write(b"FRAME\n" + cv2.cvtColor(frame, cv2.COLOR_BGR2YUV_I420).tobytes())
-                written += 1
-            index += 1
-    capture.release()
-    return path
-
-
 def test_a_paired_phone_streams_its_camera_over_wss(
-    playwright: Playwright, certificate: Certificate, tmp_path: Path, shots: Path
+    playwright: Playwright, certificate: Certificate, tmp_path: Path, shots: Path,
+    fake_camera_file: Path,
 ) -> None:
     """The real pose model sees the fake camera of a paired 390x844 phone over HTTPS."""
     from backcoach.core.safety import load_screening
 
-    video = _fake_video(tmp_path / "camera.y4m")
+    video = fake_camera_file
     args = [*ARGS, f"--ignore-certificate-errors-spki-list={_spki(certificate)}",
             "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
             f"--use-file-for-fake-video-capture={video}"]  # fmt: skip
