@@ -13,10 +13,7 @@ Printed per size: median and p95 in milliseconds. Target (issue 12): ``/today`` 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import replace
@@ -25,6 +22,7 @@ from pathlib import Path
 
 import httpx
 
+from _serve import start_server
 from backcoach.core.records import DisclaimerAck
 from backcoach.core.safety import load_disclaimer
 from backcoach.storage import Journal
@@ -42,21 +40,6 @@ def build(data: Path, sessions: int) -> float:
     with Journal.open(data) as journal:
         journal.add_history("default", replace(history, disclaimer_acks=(ack,)))
     return time.perf_counter() - began
-
-
-def serve(data: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "BACKCOACH_DATA_DIR": str(data)}
-    process = subprocess.Popen([sys.executable, "-m", "backcoach", "serve", "--port", str(port),
-                                "--no-browser"], env=env, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/sharp-pain", timeout=2)
-            return process
-        except httpx.TransportError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise SystemExit("the server did not start") from None
-            time.sleep(0.2)
 
 
 def timings(base: str, path: str, count: int) -> list[float]:
@@ -86,7 +69,7 @@ def main() -> None:
             data = Path(tmp) / "data"
             built = build(data, size)
             port = free_port()
-            server = serve(data, port)
+            server = start_server(data, port)
             try:
                 cells = []
                 for path, count in ROUTES:

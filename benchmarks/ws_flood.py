@@ -17,9 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -32,6 +30,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
 
+from _serve import start_server
 from backcoach.web.server import free_port
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -56,21 +55,6 @@ class Sampler(threading.Thread):
         while self.running:
             self.peak = max(self.peak, rss_mb(self.pid))
             time.sleep(0.05)
-
-
-def start_server(data: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "BACKCOACH_DATA_DIR": str(data)}
-    process = subprocess.Popen([sys.executable, "-m", "backcoach", "serve", "--port", str(port),
-                                "--no-browser"], env=env, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/sharp-pain", timeout=2)
-            return process
-        except httpx.TransportError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise SystemExit("the server did not start") from None
-            time.sleep(0.2)
 
 
 async def flood(url: str, origin: str, jpegs: list[bytes], seconds: float) -> int:
