@@ -31,13 +31,13 @@ import cv2
 import numpy as np
 
 from _videos import DEMO_VIDEO, mannequin_video, write_mannequin, write_variant
-from backcoach.cli.analyze_video import activity
 from backcoach.core.catalog import BLAZEPOSE_LANDMARKS, Exercise, load_catalog
 from backcoach.core.motion.registry import analyse_frames, create_analyser
 from backcoach.core.motion.types import PoseFrame
 from backcoach.pose.mediapipe_backend import MediaPipePoseBackend
 from backcoach.pose.pipeline import PipelineSettings, run_video
 from backcoach.pose.video import probe_video
+from backcoach.usecases.video_analysis import activity
 
 _KEY_JOINTS = [
     BLAZEPOSE_LANDMARKS.index(name)

@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backcoach.cli.analyze_video import activity
 from backcoach.core.catalog import Exercise, load_catalog
 from backcoach.core.motion.registry import create_analyser
 from backcoach.core.motion.types import AnalysisSummary, PoseFrame
 from backcoach.pose.pipeline import PipelineSettings, motion_speed, run_video
 from backcoach.pose.replay_backend import ReplayBackend
 from backcoach.synthetic import generate, simple_spec
+from backcoach.usecases.video_analysis import activity
 
 
 def _blank_video(make_video: Callable[..., Path], path: Path, frames: int) -> Path:

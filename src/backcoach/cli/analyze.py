@@ -8,7 +8,7 @@ to standard output, in the shape of ``AnalysisSummary.to_dict`` (an external int
 from __future__ import annotations
 
 import json
-import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -19,24 +19,49 @@ from rich.table import Table
 from backcoach.cli.context import AppContext, get_context
 from backcoach.cli.errors import InputError
 from backcoach.core.catalog import Exercise
-from backcoach.core.motion.calibration import Calibration, CalibrationError, calibrate
+from backcoach.core.motion.calibration import Calibration, CalibrationError
 from backcoach.core.motion.registry import analyse_frames
-from backcoach.core.motion.types import AnalysisSummary
+from backcoach.core.motion.types import AnalysisSummary, PoseFrame
 from backcoach.pose.landmark_file import LandmarkFileError, read_landmark_file
+from backcoach.usecases import calibration as own_range
 
 
 def analyse_landmark_file(
     path: Path, exercise: Exercise, calibration: Calibration | None = None
 ) -> AnalysisSummary:
     """Analyse a landmark file (streamed, never loaded whole); errors name the line."""
+    return _analyse_landmark_file(path, exercise, calibration)[0]
+
+
+def _analyse_landmark_file(
+    path: Path, exercise: Exercise, calibration: Calibration | None
+) -> tuple[AnalysisSummary, int]:
+    """The summary, and the number of frames in which a person was seen."""
     header, frames = read_landmark_file(path)
-    return analyse_frames(exercise, frames, aspect_ratio=header.aspect_ratio,
-                          calibration=calibration)  # fmt: skip
+    seen = 0
+
+    def counted() -> Iterator[PoseFrame]:
+        nonlocal seen
+        for frame in frames:
+            seen += frame.landmarks is not None
+            yield frame
+
+    summary = analyse_frames(exercise, counted(), aspect_ratio=header.aspect_ratio,
+                             calibration=calibration)  # fmt: skip
+    return summary, seen
 
 
-def calibration_key(exercise: Exercise) -> str:
-    """The profile setting that holds the person's own range for ``exercise``."""
-    return f"calibration.{exercise.id}"
+def suggest_calibration(console: Console, file: Path, exercise: Exercise,
+                        calibration: Calibration | None) -> None:  # fmt: skip
+    """Re-offer calibration: a person was seen but nothing counted."""
+    again = " again" if calibration is not None else ""
+    console.print(
+        f"A person was seen but no repetition counted. If you move through a smaller range than "
+        f"this exercise's target, show one comfortable repetition{again}: "
+        f"backcoach analyze {file.name} -e {exercise.id} --calibrate (on a recording of that "
+        f"one repetition), or use the exercise's setup page in the web app.",
+        highlight=False, soft_wrap=True,
+    )
 
 
 def stored_calibration(app_ctx: AppContext, exercise: Exercise) -> Calibration | None:
@@ -45,41 +70,22 @@ def stored_calibration(app_ctx: AppContext, exercise: Exercise) -> Calibration |
 
     if not (resolve_data_dir(app_ctx.data_dir) / DATABASE_FILENAME).exists():
         return None  # analysing needs no journal: never create one just to look
-    value = app_ctx.journal().get_settings(app_ctx.profile).get(calibration_key(exercise))
-    try:
-        return Calibration.from_dict(value) if isinstance(value, dict) else None
-    except CalibrationError:
-        return None
+    return own_range.stored_calibration(app_ctx.journal(), app_ctx.profile, exercise)
 
 
 def _calibrate(app_ctx: AppContext, file: Path, exercise: Exercise) -> None:
     """``--calibrate``: measure the person's range on ``file`` and store it for the profile."""
-    from backcoach.cli import analyze_video
-
-    if analyze_video.is_video_file(file):
-        with tempfile.TemporaryDirectory() as folder:
-            landmarks = Path(folder) / "calibration.jsonl"
-            analyze_video.analyse_video(file, exercise, err_console=Console(stderr=True),
-                                        save_landmarks=landmarks)  # fmt: skip
-            calibration = _calibrate_file(landmarks, exercise)
-    else:
-        calibration = _calibrate_file(file, exercise)
-    app_ctx.journal().set_setting(app_ctx.profile, calibration_key(exercise),
-                                  calibration.to_dict())  # fmt: skip
+    try:
+        measured = own_range.calibrate_recording(file, exercise)
+    except CalibrationError as exc:
+        raise InputError(str(exc)) from None
+    view = own_range.save_calibration(app_ctx.journal(), app_ctx.profile, exercise, measured)
     app_ctx.console.print(
         f"Calibrated {exercise.name} for {app_ctx.profile}: resting at "
-        f"{calibration.rest_deg:.0f} deg, your comfortable position at "
-        f"{calibration.peak_deg:.0f} deg. Later analyses count a repetition from "
-        f"{calibration.target_enter_deg(exercise, exercise.kinematics.target.min_deg):.0f} deg."
+        f"{view.rest_deg:.0f} deg, your comfortable position at {view.peak_deg:.0f} deg. "
+        f"Later analyses count a repetition from {view.counts_from_deg:.0f} deg "
+        f"(without calibration: {view.catalog_from_deg:.0f} deg)."
     )
-
-
-def _calibrate_file(path: Path, exercise: Exercise) -> Calibration:
-    try:
-        header, frames = read_landmark_file(path)
-        return calibrate(exercise, frames, aspect_ratio=header.aspect_ratio)
-    except (LandmarkFileError, CalibrationError) as exc:
-        raise InputError(str(exc)) from None
 
 
 def analyze(
@@ -138,13 +144,15 @@ def analyze(
     if save_landmarks or annotate or plot:
         raise InputError("--save-landmarks, --annotate and --plot need a video file")
     try:
-        summary = analyse_landmark_file(file, chosen, calibration)
+        summary, seen = _analyse_landmark_file(file, chosen, calibration)
     except LandmarkFileError as exc:
         raise InputError(str(exc)) from None
     if json_output:
         typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
         return
     print_summary(app_ctx.console, chosen, summary)
+    if summary.reps == 0 and seen:
+        suggest_calibration(app_ctx.console, file, chosen, calibration)
 
 
 def print_summary(console: Console, exercise: Exercise, summary: AnalysisSummary) -> None:

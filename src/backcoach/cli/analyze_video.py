@@ -1,9 +1,9 @@
-"""Video and camera input for ``backcoach analyze``: pixels → pose pipeline → the same analyser.
+"""Video and camera input for ``backcoach analyze``: the display of ``usecases.video_analysis``.
 
-``analyze.py`` decides which input it was given; this module runs a video file (with a progress
-bar on stderr, and optional landmark file, annotated video and plot) or a live camera (events
-printed as they happen). Every failure becomes an ``InputError`` with a message a person can act
-on; the summary is the same ``AnalysisSummary`` a landmark file gives.
+``analyze.py`` decides which input it was given; the use case runs the pose pipeline and the
+analyser, and this module only shows it: a progress bar on stderr for a video, events as they
+happen for a live camera, the camera check, and the summary. Every failure becomes an
+``InputError`` with the use case's message.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import typer
@@ -21,69 +20,30 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from backcoach.cli.errors import InputError
 from backcoach.core.catalog import Exercise
 from backcoach.core.motion.calibration import Calibration
-from backcoach.core.motion.registry import create_analyser
-from backcoach.core.motion.types import AnalysisSummary, EventKind, MotionEvent, PoseFrame
-from backcoach.pose.annotate import AnnotatedVideoWriter, AnnotationError, OverlayState
-from backcoach.pose.backend import PoseBackend, PoseBackendError
-from backcoach.pose.camera_check import CameraCheck, CameraChecker, placement_advice
-from backcoach.pose.landmark_file import LandmarkHeader, write_landmark_file
-from backcoach.pose.pipeline import (
-    Activity,
-    PipelineSettings,
-    PipelineStats,
-    PoseTracker,
-    run_video,
+from backcoach.core.motion.types import AnalysisSummary, EventKind, MotionEvent
+from backcoach.pose.camera_check import CameraCheck, placement_advice
+from backcoach.usecases import video_analysis
+from backcoach.usecases.video_analysis import (
+    CHECK_SECONDS,
+    BackendFactory,
+    VideoAnalysisError,
+    VideoResult,
+    default_backend,
+    is_video_file,
 )
-from backcoach.pose.plot import PlotError, hold_spans, plot_angles
-from backcoach.pose.video import VideoError, is_video_file, probe_video
 
-BackendFactory = Callable[[], PoseBackend]
 __all__ = ["analyse_camera", "analyse_video", "is_video_file", "run"]
 
 
-def default_backend() -> PoseBackend:
-    """MediaPipe BlazePose full, offline (imported lazily: it takes a second to load)."""
-    from backcoach.pose.mediapipe_backend import MediaPipePoseBackend
-
-    return MediaPipePoseBackend()
-
-
-def settings_for(exercise: Exercise, *, keep_full: bool) -> PipelineSettings:
-    """The pipeline settings for an exercise (turning lying bodies upright did not measurably
-    help in ``benchmarks/lying_detection.py``, so it stays off)."""
-    del exercise
-    return PipelineSettings(keep_full=keep_full)
-
-
-def activity(analyser: object) -> Activity | None:
-    """What the analyser sees the person doing (the pipeline sets its frame rate by it), or
-    ``None`` if it cannot tell."""
-    phase = getattr(analyser, "phase", None)
-    if phase is None:
-        return None
-    if phase in ("rest", "hold"):
-        return "rest" if phase == "rest" else "hold"
-    return "move"
-
-
-@dataclass
-class VideoResult:
-    """What a video analysis produced, for the summary lines."""
-
-    summary: AnalysisSummary
-    stats: PipelineStats
-    outputs: list[Path] = field(default_factory=list)
-
-
 @contextmanager
-def _progress(console: Console, label: str, total: int) -> Iterator[Callable[[int, int], None]]:
+def _progress(console: Console, label: str) -> Iterator[Callable[[int, int], None]]:
     progress = Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.completed}/"
         "{task.total} frames"), TimeRemainingColumn(), console=console, transient=True,
         disable=not console.is_terminal,
     )
     with progress:
-        task = progress.add_task(label, total=total)
+        task = progress.add_task(label, total=None)
 
         def update(done: int, expected: int) -> None:
             if done % 5 == 0 or done >= expected:
@@ -103,63 +63,16 @@ def analyse_video(
     backend_factory: BackendFactory = default_backend,
     calibration: Calibration | None = None,
 ) -> VideoResult:
-    """Analyse a video file end to end; raises ``InputError`` with a clear message on bad input."""
-    for out in (save_landmarks, annotate, plot):
-        if out is not None and not out.parent.is_dir():
-            raise InputError(f"{out}: the folder {out.parent} does not exist")
+    """The use case's ``analyse_video`` with a progress bar; ``InputError`` on bad input."""
     try:
-        info = probe_video(path)
-        analyser = create_analyser(exercise, aspect_ratio=info.width / info.height,
-                                   calibration=calibration)  # fmt: skip
-        settings = settings_for(exercise, keep_full=annotate is not None)
-        stats, stream = run_video(path, backend_factory, settings, pace=lambda: activity(analyser))
-    except (VideoError, PoseBackendError) as exc:
+        with _progress(err_console, f"Analysing {path.name}") as on_frame:
+            return video_analysis.analyse_video(
+                path, exercise, progress=on_frame, save_landmarks=save_landmarks,
+                annotate=annotate, plot=plot, backend_factory=backend_factory,
+                calibration=calibration,
+            )  # fmt: skip
+    except VideoAnalysisError as exc:
         raise InputError(str(exc)) from None
-    overlay = OverlayState(title=exercise.name)
-    poses: list[PoseFrame] = []
-    series: list[dict[str, float] | None] = []
-    events: list[MotionEvent] = []
-    writer = None
-    try:
-        if annotate is not None:
-            writer = AnnotatedVideoWriter(annotate, info.fps, info.width, info.height)
-        with _progress(err_console, f"Analysing {path.name}", info.frame_count) as on_frame:
-            for frame in stream:
-                on_frame(frame.index + 1, info.frame_count)
-                if frame.pose is not None:
-                    new = analyser.update(frame.pose)
-                    events.extend(new)
-                    overlay.update(frame.t, new)
-                    poses.append(frame.pose)
-                    series.append(analyser.signals() if frame.pose.landmarks else None)
-                if writer is not None and frame.image is not None:
-                    signals = analyser.signals() if frame.landmarks is not None else {}
-                    writer.write(frame.image, frame.landmarks, overlay, signals, frame.t)
-    except (VideoError, PoseBackendError, AnnotationError) as exc:
-        raise InputError(str(exc)) from None
-    finally:
-        if writer is not None:
-            writer.close()
-    if stats.frames_decoded == 0:
-        raise InputError(f"{path}: no frame could be decoded; the video may be damaged")
-    summary = analyser.summary()
-    result = VideoResult(summary, stats)
-    if writer is not None and annotate is not None:
-        result.outputs.append(annotate)
-    if save_landmarks is not None:
-        header = LandmarkHeader(fps=info.fps, width=info.width, height=info.height)
-        try:
-            write_landmark_file(save_landmarks, header, poses)
-        except OSError as exc:
-            raise InputError(f"{save_landmarks}: cannot write: {exc.strerror}") from None
-        result.outputs.append(save_landmarks)
-    if plot is not None:
-        try:
-            plot_angles(plot, exercise, [p.t for p in poses], series, summary, hold_spans(events))
-        except PlotError as exc:
-            raise InputError(str(exc)) from None
-        result.outputs.append(plot)
-    return result
 
 
 def print_video_notes(console: Console, path: Path, result: VideoResult) -> None:
@@ -203,61 +116,25 @@ def analyse_camera(
     max_seconds: float | None = None,
     calibration: Calibration | None = None,
 ) -> AnalysisSummary:
-    """Run the analyser live on camera ``index`` until Ctrl+C (or ``max_seconds``), printing
-    events as they happen; returns the summary."""
-    from backcoach.pose.camera import CameraError, LatestFrameCamera
-    from backcoach.pose.video import downscale
+    """Analyse camera ``index`` live (``usecases.video_analysis.analyse_camera``), printing the
+    camera check and events as they happen, until Ctrl+C; returns the summary."""
 
-    try:
-        camera = LatestFrameCamera(index)
-    except CameraError as exc:
-        raise InputError(str(exc)) from None
-    settings = settings_for(exercise, keep_full=False)
-    tracker = PoseTracker(backend_factory, settings)
-    analyser = None
-    checker: CameraChecker | None = None
+    def on_events(t: float, events: list[MotionEvent]) -> None:
+        for event in events:
+            if text := _describe(event):
+                console.print(f"{t:7.1f} s  {text}")
+
     console.print(f"Watching camera {index} for {exercise.name}; press Ctrl+C to stop.")
     console.print(f"Checking the camera view for {CHECK_SECONDS:.0f} s: "
                   f"{placement_advice(exercise)}")  # fmt: skip
     try:
-        for t, image in camera.frames():
-            if max_seconds is not None and t > max_seconds:
-                break
-            if analyser is None:
-                height, width = image.shape[:2]
-                analyser = create_analyser(exercise, aspect_ratio=width / height,
-                                           calibration=calibration)  # fmt: skip
-                checker = CameraChecker(exercise, width, height)
-            if not tracker.wants(t, 0.0):
-                continue
-            small = downscale(image, settings.max_side_px)
-            landmarks = tracker.analyse(small, t)
-            if checker is not None:
-                if t < CHECK_SECONDS:
-                    checker.add(landmarks, small)
-                else:
-                    _print_check(console, checker.result())
-                    checker = None
-            for event in analyser.update(PoseFrame(t, landmarks)):
-                text = _describe(event)
-                if text:
-                    console.print(f"{t:7.1f} s  {text}")
-            tracker.pace(activity(analyser))
-        if checker is not None:  # the stream ended within the check's seconds
-            _print_check(console, checker.result())
-    except KeyboardInterrupt:
-        console.print("Stopped.")
-    except (CameraError, PoseBackendError) as exc:
+        return video_analysis.analyse_camera(
+            index, exercise, on_events=on_events, on_check=lambda c: _print_check(console, c),
+            on_interrupt=lambda: console.print("Stopped."), backend_factory=backend_factory,
+            max_seconds=max_seconds, calibration=calibration,
+        )  # fmt: skip
+    except VideoAnalysisError as exc:
         raise InputError(str(exc)) from None
-    finally:
-        camera.close()
-        tracker.close()
-    if analyser is None:
-        raise InputError(f"camera {index}: no frame was received")
-    return analyser.summary()
-
-
-CHECK_SECONDS = 3.0  # the camera check looks at the first seconds of a live analysis
 
 
 def _print_check(console: Console, check: CameraCheck) -> None:
@@ -280,7 +157,7 @@ def run(
     calibration: Calibration | None = None,
 ) -> None:
     """``backcoach analyze`` for a video file or ``--camera N``: print the summary or JSON."""
-    from backcoach.cli.analyze import print_summary
+    from backcoach.cli.analyze import print_summary, suggest_calibration
 
     err = Console(stderr=True, highlight=False)
     if camera is not None:
@@ -289,7 +166,10 @@ def run(
                              "--annotate or --plot with it")
         summary = analyse_camera(camera, exercise, console=err if json_output else console,
                                  calibration=calibration)  # fmt: skip
-        _emit(console, exercise, summary, json_output, print_summary)
+        if json_output:
+            typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
+        else:
+            print_summary(console, exercise, summary)
         return
     assert file is not None
     result = analyse_video(file, exercise, err_console=err, save_landmarks=save_landmarks,
@@ -301,16 +181,5 @@ def run(
         return
     print_summary(console, exercise, result.summary)
     print_video_notes(console, file, result)
-
-
-def _emit(
-    console: Console,
-    exercise: Exercise,
-    summary: AnalysisSummary,
-    json_output: bool,
-    printer: Callable[[Console, Exercise, AnalysisSummary], None],
-) -> None:
-    if json_output:
-        typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
-    else:
-        printer(console, exercise, summary)
+    if result.summary.reps == 0 and result.stats.frames_with_person > 0:
+        suggest_calibration(console, file, exercise, calibration)

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from backcoach.core.motion.calibration import Calibration, CalibrationError, calibrate
+from backcoach.core.motion.calibration import (
+    Calibration,
+    CalibrationError,
+    CalibrationRecorder,
+    calibrate,
+)
 from backcoach.core.motion.registry import analyse_frames
+from backcoach.core.motion.types import PoseFrame
 from backcoach.synthetic import SequenceSpec, generate
 from backcoach.synthetic.generate import exercise_for
 from backcoach.synthetic.timeline import Attempt
@@ -50,3 +56,53 @@ def test_a_recording_without_a_repetition_is_refused_and_stored_data_round_trips
     assert Calibration.from_dict(cal.to_dict()) == cal
     with pytest.raises(CalibrationError):
         Calibration.from_dict({"rest_deg": 10})
+
+
+def _live(recorder: CalibrationRecorder, frames: list[PoseFrame], offset_s: float = 0.0,
+          ) -> list[str]:  # fmt: skip
+    changes = []
+    for frame in frames:
+        if (status := recorder.add(PoseFrame(frame.t + offset_s, frame.landmarks))) is not None:
+            changes.append(status)
+    return changes
+
+
+def test_the_live_recorder_waits_for_rest_then_measures_one_repetition() -> None:
+    frames = list(generate(_short_range(1, seed=7), seed=7).frames)
+    recorder = CalibrationRecorder(KTC)
+    changes = _live(recorder, frames)
+    assert changes[0] == "recording" and changes[-1] == "done"
+    assert recorder.result is not None
+    whole = calibrate(KTC, frames)
+    assert recorder.result.rest_deg == pytest.approx(whole.rest_deg, abs=4.0)
+    assert recorder.result.peak_deg == pytest.approx(whole.peak_deg, abs=2.0)
+
+
+def test_the_live_recorder_started_mid_hold_waits_for_the_real_rest() -> None:
+    frames = list(generate(_short_range(1, seed=8), seed=8).frames)
+    recorder = CalibrationRecorder(KTC)
+    top = max(range(len(frames)), key=lambda i: _hip(frames[i]))
+    # The person is holding the position when the recording starts, then the clip loops.
+    tail = frames[top:]
+    looped = tail + [PoseFrame(f.t + tail[-1].t - tail[0].t + 0.1, f.landmarks) for f in frames]
+    changes = _live(recorder, looped, -tail[0].t)
+    assert changes[-1] == "done" and "settling" in changes
+    assert recorder.result is not None and recorder.result.rest_deg < 25
+
+
+def test_the_live_recorder_gives_up_when_nothing_moves() -> None:
+    still = list(generate(SequenceSpec("knee-to-chest", (), lead_in_s=12.0,
+                                       fidgets_per_min=0.0), seed=9).frames)  # fmt: skip
+    recorder = CalibrationRecorder(KTC, max_s=10.0)
+    assert _live(recorder, still)[-1] == "failed"
+    assert recorder.error is not None and "no clear repetition" in recorder.error
+
+
+def _hip(frame: PoseFrame) -> float:
+    from backcoach.core.motion.registry import create_analyser
+
+    if frame.landmarks is None:
+        return 0.0
+    analyser = create_analyser(KTC)
+    analyser.update(frame)
+    return analyser.signals()[analyser.signal_name]
