@@ -81,3 +81,18 @@ def test_analyze_camera_checks_the_view_first() -> None:
     text = console.export_text()
     assert "floor level" in text  # the placement advice for a lying exercise
     assert "Camera check: the view is good." in text
+
+
+def test_the_four_answers_in_plain_words() -> None:
+    good = _check("knee-to-chest", CameraSpec())
+    assert [a.key for a in good.answers()] == ["in_view", "view", "distance", "light"]
+    assert all(a.ok for a in good.answers())
+    assert "from the side" in good.answers()[1].text
+    far = _check("hip-flexor-stretch", CameraSpec(fill=0.2)).answers()
+    assert [a.ok for a in far] == [True, True, False, True]
+    assert "closer" in far[2].text
+    nobody = CameraChecker(exercise_for("knee-to-chest"), 640, 360)
+    nobody.add(None, np.zeros((36, 64, 3), dtype=np.uint8))
+    answers = nobody.result().answers()
+    assert answers[0].ok is False and "too dark" in answers[0].text
+    assert [a.ok for a in answers[1:]] == [None, None, False]  # dark: the light is the answer

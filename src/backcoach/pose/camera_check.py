@@ -76,12 +76,54 @@ class CameraCheck:
     view: str  # "side", "front", "angled" or "unknown"
     body_span: float  # the body's extent as a fraction of the picture (0 when unseen)
     brightness: float  # mean picture brightness, 0-255 (nan when no image was given)
+    seen: bool = True  # the person was found in enough frames to judge the rest
 
     def instructions(self) -> list[str]:
         """What to tell the person: each problem's instruction, then where the camera goes."""
         if self.ok:
             return ["The camera view is good."]
         return [p.message for p in self.problems] + [self.placement]
+
+    def answers(self) -> list[Answer]:
+        """The four questions, each answered yes, no (with what to do) or not known (nobody
+        was seen, so only the first one has an answer)."""
+        codes = {p.code: p.message for p in self.problems}
+        result = []
+        for key, question, fine, problem_codes in _QUESTIONS:
+            found = next((codes[c] for c in problem_codes if c in codes), None)
+            if not self.seen and key == "in_view":
+                result.append(Answer(key, question, False, self.problems[0].message))
+            elif not self.seen and found is None:
+                result.append(Answer(key, question, None, "Not checked: the camera did not see "
+                                     "you."))  # fmt: skip
+            elif found is not None:
+                result.append(Answer(key, question, False, found))
+            else:
+                result.append(Answer(key, question, True, fine.format(view=self.view)))
+        return result
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One of the camera check's four questions, answered in plain words."""
+
+    key: str  # in_view, view, distance, light
+    question: str
+    ok: bool | None  # None: not known (nobody was seen)
+    text: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"key": self.key, "question": self.question, "ok": self.ok, "text": self.text}
+
+
+_QUESTIONS = (
+    ("in_view", "Is your whole body in the picture?", "Yes: your whole body is in the picture.",
+     ("no_person", "not_in_view")),
+    ("view", "Does the camera see you from a good side?", "Yes: the camera sees you from the "
+     "{view}.", ("wrong_view",)),
+    ("distance", "Are you close enough?", "Yes: you are close enough.", ("too_far",)),
+    ("light", "Is there enough light?", "Yes: the picture is bright and clear.", ("too_dark",)),
+)  # fmt: skip
 
 
 def placement_advice(exercise: Exercise) -> str:
@@ -165,8 +207,9 @@ class CameraChecker:
         span = float(np.median(self._spans)) if self._spans else 0.0
         brightness = float(np.mean(self._brightness)) if self._brightness else float("nan")
         problems = self._problems(view, span, brightness)
+        seen = self._seen >= MIN_SEEN_SHARE * max(self._frames, 1)
         return CameraCheck(not problems, tuple(problems), _PLACEMENT[position], view, span,
-                           brightness)  # fmt: skip
+                           brightness, seen)  # fmt: skip
 
     def _problems(self, view: str, span: float, brightness: float) -> list[ViewProblem]:
         frames = max(self._frames, 1)

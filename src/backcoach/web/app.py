@@ -17,7 +17,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
-from backcoach.core.catalog import Exercise, load_catalog
+from backcoach.core.catalog import load_catalog
 from backcoach.core.habits import load_cards, load_habit_rules
 from backcoach.core.plan import load_progression_rules
 from backcoach.core.safety import load_disclaimer, load_screening
@@ -75,7 +75,7 @@ def _default_pose_factory(settings: WebSettings) -> PoseFactory | None:
     return MediaPipePoseBackend
 
 
-def _default_analyser_factory() -> Callable[[Exercise], Any]:
+def _default_analyser_factory() -> Callable[..., Any]:
     from backcoach.core.motion.registry import create_analyser
 
     return create_analyser

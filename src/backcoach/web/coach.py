@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from backcoach.core.catalog import Exercise
+from backcoach.core.motion.calibration import Calibration
 from backcoach.core.motion.types import LANDMARK_COUNT, EventKind, MotionEvent, PoseFrame
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ class PoseEstimator(Protocol):
     def estimate(self, image_bgr: Any, t: float) -> Sequence[Sequence[float]] | None: ...
 
 
-AnalyserFactory = Callable[[Exercise], Any]
+AnalyserFactory = Callable[..., Any]  # (exercise, *, aspect_ratio, calibration) -> analyser
 
 
 @dataclass
@@ -108,11 +109,19 @@ def _rounded(landmarks: Sequence[Sequence[float]] | None) -> list[list[float]] |
 
 
 class LiveCoach:
-    """The analyser for one exercise plus the small state the display needs between frames."""
+    """The analyser for one exercise plus the small state the display needs between frames.
 
-    def __init__(self, exercise: Exercise, analyser_factory: AnalyserFactory) -> None:
+    ``calibration``: the person's own range (``usecases.calibration``), counted from as in
+    ``backcoach analyze``. The analyser is made at the first frame: pictures give it their
+    width / height (as a video does), landmark frames are taken as already on one scale.
+    """
+
+    def __init__(self, exercise: Exercise, analyser_factory: AnalyserFactory,
+                 calibration: Calibration | None = None) -> None:  # fmt: skip
         self.exercise = exercise
-        self._analyser = analyser_factory(exercise)
+        self.calibration = calibration
+        self._factory = analyser_factory
+        self._analyser: Any = None
         self._reps = 0
         self._holding = False
         self._hold_s = 0.0
@@ -131,15 +140,20 @@ class LiveCoach:
 
     def landmarks_frame(self, landmarks: list[list[float]] | None, t: float) -> CoachResult:
         self.check_time(t)
-        return self._analyse(landmarks, t)
+        return self._analyse(landmarks, t, 1.0)
 
     def image_frame(self, image_bgr: Any, t: float, backend: PoseEstimator) -> CoachResult:
         self.check_time(t)
         found = backend.estimate(image_bgr, t)
-        return self._analyse(_rounded(found), t)
+        height, width = image_bgr.shape[:2]
+        return self._analyse(_rounded(found), t, width / height if height else 1.0)
 
-    def _analyse(self, landmarks: list[list[float]] | None, t: float) -> CoachResult:
+    def _analyse(self, landmarks: list[list[float]] | None, t: float,
+                 aspect_ratio: float) -> CoachResult:  # fmt: skip
         self._last_t = t
+        if self._analyser is None:
+            self._analyser = self._factory(self.exercise, aspect_ratio=aspect_ratio,
+                                           calibration=self.calibration)  # fmt: skip
         events = list(self._analyser.update(PoseFrame(t=t, landmarks=landmarks)))
         for event in events:
             self._apply(event)

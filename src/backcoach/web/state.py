@@ -53,7 +53,7 @@ class AppState:
     clock: ScaledClock
     journal_factory: JournalFactory
     pose_factory: PoseFactory | None
-    analyser_factory: Callable[[Exercise], Any]
+    analyser_factory: Callable[..., Any]  # web.coach.AnalyserFactory
     habit_rules: HabitRules
     cards: tuple[Card, ...]
     journal: Journal | None = None

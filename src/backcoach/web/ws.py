@@ -27,9 +27,11 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from backcoach.core.catalog import BLAZEPOSE_LANDMARKS, Exercise
+from backcoach.core.motion.calibration import Calibration
 from backcoach.core.motion.types import EventKind
 from backcoach.core.safety import SafetyDecision
 from backcoach.pose.backend import PoseBackendError
+from backcoach.usecases import calibration as own_range
 from backcoach.web.coach import (
     CoachResult,
     FrameError,
@@ -41,6 +43,7 @@ from backcoach.web.coach import (
 from backcoach.web.errors import InputError
 from backcoach.web.gate import stops_exercise
 from backcoach.web.sessions import LiveSession
+from backcoach.web.setup import TASKS, SetupOutput, SetupTasks
 from backcoach.web.state import AppState, app_state, current_profile
 
 PROTOCOL_VERSION = 1
@@ -90,6 +93,13 @@ def check_safety(state: AppState, websocket: WebSocket, live: LiveSession | None
 
 
 @dataclass
+class _Control:
+    """A setup page's request: ``check``, ``calibrate`` or ``cancel`` (``web.setup``)."""
+
+    kind: str
+
+
+@dataclass
 class _Frame:
     seq: int
     t: float
@@ -120,7 +130,9 @@ class CoachConnection:
         self.ws = websocket
         self.state = state
         self.live = live
-        self.coach = LiveCoach(exercise, state.analyser_factory)
+        self.profile = current_profile(websocket)
+        self.coach = self._new_coach(exercise)
+        self.setup = SetupTasks(exercise)
         self.settings = state.settings
         self.rate = _RateGuard(state.settings.max_messages_per_s)
         self.started = time.monotonic()
@@ -131,9 +143,21 @@ class CoachConnection:
         self.backend: PoseEstimator | None = None
         self._backend_lock = threading.Lock()  # one frame at a time; closing waits for it
 
+    def _new_coach(self, exercise: Exercise) -> LiveCoach:
+        """A coach counting from the profile's own range for ``exercise``, if one is stored."""
+        calibration = own_range.stored_calibration(self.state.the_journal(), self.profile,
+                                                   exercise)  # fmt: skip
+        return LiveCoach(exercise, self.state.analyser_factory, calibration)
+
+    def calibration_info(self) -> dict[str, float] | None:
+        calibration = self.coach.calibration
+        if calibration is None:
+            return None
+        return own_range.describe(self.coach.exercise, calibration).to_dict()
+
     # --- receiving ----------------------------------------------------------------------------
 
-    def _parse(self, message: Mapping[str, Any]) -> _Frame | None:
+    def _parse(self, message: Mapping[str, Any]) -> _Frame | _Control | None:
         self.received += 1
         data_bytes, text = message.get("bytes"), message.get("text")
         if data_bytes is not None:
@@ -157,10 +181,15 @@ class CoachConnection:
         if size > limit:
             raise ProtocolViolation(CLOSE_TOO_BIG, f"frame too large ({size} bytes; limit {limit})")
 
-    def _json_frame(self, data: dict[str, Any]) -> _Frame | None:
+    def _json_frame(self, data: dict[str, Any]) -> _Frame | _Control | None:
         kind = data.get("type", "frame" if "jpeg" in data else "landmarks")
         if kind == "ping":
             return None
+        if kind in (*TASKS, "cancel"):
+            if self.live is not None:
+                raise ProtocolViolation(CLOSE_INVALID, f"'{kind}' belongs to the setup page: "
+                                        "connect with ?exercise=<id>, not ?session=")  # fmt: skip
+            return _Control(str(kind))
         seq = data.get("seq", self.received)
         t = data.get("t", time.monotonic() - self.started)
         if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq <= _MAX_SEQ:
@@ -220,6 +249,11 @@ class CoachConnection:
             if frame is None:
                 await self.ws.send_json({"type": "pong"})
                 continue
+            if isinstance(frame, _Control):
+                control = frame.kind
+                ack = self.setup.cancel() if control == "cancel" else self.setup.start(control)
+                await self.ws.send_json(ack)
+                continue
             if self.pending is not None:
                 self.dropped += 1  # the newest frame wins: never queue stale frames
             self.pending = frame
@@ -227,15 +261,16 @@ class CoachConnection:
 
     # --- processing ---------------------------------------------------------------------------
 
-    def _process(self, frame: _Frame) -> CoachResult:
-        """Runs in a worker thread: decode, pose, analyse."""
+    def _process(self, frame: _Frame) -> tuple[CoachResult, SetupOutput]:
+        """Runs in a worker thread: decode, pose, analyse (and the setup page's task)."""
         began = time.perf_counter()
         with self._backend_lock:
-            result = self._process_locked(frame)
+            result, setup = self._process_locked(frame)
         result.process_ms = (time.perf_counter() - began) * 1000
-        return result
+        return result, setup
 
-    def _process_locked(self, frame: _Frame) -> CoachResult:
+    def _process_locked(self, frame: _Frame) -> tuple[CoachResult, SetupOutput]:
+        image = None
         try:
             if frame.jpeg is None:
                 result = self.coach.landmarks_frame(frame.landmarks, frame.t)
@@ -249,7 +284,21 @@ class CoachConnection:
             raise ProtocolViolation(CLOSE_INVALID, str(exc)) from None
         except PoseBackendError as exc:
             raise ProtocolViolation(CLOSE_SERVER_ERROR, str(exc)) from None
-        return result
+        return result, self.setup.feed(frame.t, result.landmarks, image)
+
+    async def _store(self, calibration: Calibration) -> None:
+        """Keep the measured range for the profile (``usecases.calibration``, as ``analyze
+        --calibrate`` does) and count from it at once."""
+        exercise = self.coach.exercise
+        view = own_range.save_calibration(self.state.the_journal(), self.profile, exercise,
+                                          calibration)  # fmt: skip
+        self.coach = self._new_coach(exercise)
+        await self.ws.send_json({
+            "type": "calibration", "status": "saved", "calibration": view.to_dict(),
+            "message": f"Saved. Practice and sessions now count a repetition from "
+                       f"{view.counts_from_deg:.0f} degrees (your start: {view.rest_deg:.0f}, "
+                       f"your comfortable position: {view.peak_deg:.0f}).",
+        })  # fmt: skip
 
     def _sync_exercise(self) -> bool:
         """In a session, coach whichever exercise the session is on; True if it changed."""
@@ -258,7 +307,7 @@ class CoachConnection:
         exercise_id = self.live.guided.current().exercise_id
         if exercise_id is None or exercise_id == self.coach.exercise.id:
             return False
-        self.coach = LiveCoach(self.state.exercise(exercise_id), self.state.analyser_factory)
+        self.coach = self._new_coach(self.state.exercise(exercise_id))
         return True
 
     def _feed_session(self, result: CoachResult) -> None:
@@ -282,12 +331,16 @@ class CoachConnection:
                 continue
             if self._sync_exercise():
                 await self.ws.send_json({"type": "exercise", "exercise": self.coach.exercise.id})
-            result = await self.state.run_frame(self._process, frame)
+            result, setup = await self.state.run_frame(self._process, frame)
             self._feed_session(result)
             message = result.to_message(frame.seq, self.dropped, self.coach.exercise.id)
             if self.live is not None:
                 message["session_reps"] = self.live.camera_reps
             await self.ws.send_json(message)
+            for extra in setup.messages:
+                await self.ws.send_json(extra)
+            if setup.calibration is not None:
+                await self._store(setup.calibration)
 
     def close_backend(self) -> None:
         with self._backend_lock:
@@ -355,6 +408,7 @@ async def coach_socket(websocket: WebSocket) -> None:
             "landmark_names": list(BLAZEPOSE_LANDMARKS),
             "max_frame_bytes": state.settings.max_frame_bytes,
             "images": state.pose_factory is not None,
+            "calibration": connection.calibration_info(),
         })
         processor = asyncio.create_task(connection.process_loop())
         receiver = asyncio.create_task(connection.receive_loop())

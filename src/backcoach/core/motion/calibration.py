@@ -165,9 +165,15 @@ class CalibrationRecorder:
         spread = STILL_SPREAD * self.exercise.kinematics.hysteresis_deg
         if (frame.t - self._still[0][0].t >= 0.9 * STILL_S and len(levels) > 2
                 and statistics.pstdev(levels) <= spread):  # fmt: skip
+            self._frames = [f for f, _ in self._still]
+            postures = PostureTally(self.aspect_ratio)
+            for still in self._frames:
+                postures.add(still.landmarks)
+            if (wrong := postures.problem(self.exercise)) is not None:
+                self._fail(wrong)  # say so at once, not after a repetition
+                return
             self._rest = statistics.median(levels)
             self._top = self._rest
-            self._frames = [f for f, _ in self._still]
             self.status = "recording"
 
     def _record(self, frame: PoseFrame, value: float | None) -> None:

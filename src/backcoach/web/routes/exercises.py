@@ -7,10 +7,12 @@ files (``web.demos``); without them the page shows the steps as text.
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from backcoach.core.plan import current_dose, describe_dose
+from backcoach.pose.camera_check import placement_advice
+from backcoach.usecases import calibration as own_range
 from backcoach.web.demos import demo_assets
 from backcoach.web.gate import stops_exercise
 from backcoach.web.habits import card_once
@@ -44,10 +46,48 @@ async def practice_page(request: Request) -> Response:
     """
     state = app_state(request)
     exercise = state.exercise(request.path_params["exercise_id"])
-    decision = state.decision(current_profile(request))
+    profile = current_profile(request)
+    decision = state.decision(profile)
+    stored = own_range.stored_calibration(state.the_journal(), profile, exercise)
     return render(request, "practice.html", f"Practise: {exercise.name}", page="practice",
                   exercise=exercise, images=state.pose_factory is not None,
-                  decision=decision, blocked=stops_exercise(decision))
+                  decision=decision, blocked=stops_exercise(decision),
+                  calibration=None if stored is None else own_range.describe(exercise, stored))
+
+
+async def setup_page(request: Request) -> Response:
+    """Before a camera exercise: the camera check and "show me one comfortable repetition".
+
+    Both run over the live coaching socket (``web.setup``); the page shows what is stored for
+    this profile and lets the person forget it. Calibrating is a repetition of the exercise, so
+    the page passes the same safety check as practice.
+    """
+    state = app_state(request)
+    exercise = state.exercise(request.path_params["exercise_id"])
+    profile = current_profile(request)
+    decision = state.decision(profile)
+    stored = own_range.stored_calibration(state.the_journal(), profile, exercise)
+    return render(request, "setup.html", f"Set up: {exercise.name}", page="setup",
+                  exercise=exercise, images=state.pose_factory is not None,
+                  decision=decision, blocked=stops_exercise(decision),
+                  placement=placement_advice(exercise), demo=demo_assets(exercise).to_dict(),
+                  calibration=None if stored is None else own_range.describe(exercise, stored),
+                  catalog_from=own_range.catalog_enter_deg(exercise),
+                  forgotten=request.query_params.get("forgotten") == "1",
+                  back=_safe_back(request.query_params.get("next", "")))  # fmt: skip
+
+
+def _safe_back(target: str) -> str | None:
+    """Where "back" goes after the setup (the session page): a local path only."""
+    return target if target in ("/session", "/today") else None
+
+
+async def forget_calibration(request: Request) -> Response:
+    """Remove the profile's range for this exercise: counting goes back to the catalog's."""
+    state = app_state(request)
+    exercise = state.exercise(request.path_params["exercise_id"])
+    own_range.forget_calibration(state.the_journal(), current_profile(request), exercise)
+    return RedirectResponse(f"/exercises/{exercise.id}/setup?forgotten=1", status_code=303)
 
 
 async def api_exercises(request: Request) -> Response:
@@ -63,5 +103,7 @@ ROUTES = [
     Route("/exercises", exercise_list),
     Route("/exercises/{exercise_id}", exercise_page),
     Route("/exercises/{exercise_id}/practice", practice_page),
+    Route("/exercises/{exercise_id}/setup", setup_page),
+    Route("/exercises/{exercise_id}/setup/forget", forget_calibration, methods=["POST"]),
     Route("/api/exercises", api_exercises),
 ]

@@ -9,13 +9,15 @@ const MAX_IN_FLIGHT = 1;
 const MAX_FPS = 20;
 
 export class LiveCamera {
-  constructor({ video, overlay, url, onResult, onStatus, onClose }) {
+  constructor({ video, overlay, url, onResult, onStatus, onClose, onReady, onMessage }) {
     this.video = video;
     this.overlay = overlay;
     this.url = url;
     this.onResult = onResult ?? (() => {});
     this.onStatus = onStatus ?? (() => {});
     this.onClose = onClose ?? (() => {});
+    this.onReady = onReady ?? (() => {});
+    this.onMessage = onMessage ?? (() => {}); // the setup page's camera_check and calibration
     this.capture = document.createElement("canvas");
     this.capture.width = SEND_WIDTH;
     this.capture.height = SEND_HEIGHT;
@@ -54,6 +56,7 @@ export class LiveCamera {
     if (message.type === "ready") {
       this.painter = new SkeletonPainter(this.overlay, message.landmark_names);
       this.onStatus("Camera on. Stand or lie so your whole body is in view.");
+      this.onReady(message);
     } else if (message.type === "result") {
       this.lastSeq = Math.max(this.lastSeq, message.seq);
       this.stats.results += 1;
@@ -63,7 +66,16 @@ export class LiveCamera {
       this.onResult(message);
     } else if (message.type === "error") {
       this.onStatus(`The camera coach stopped: ${message.message}`);
+    } else {
+      this.onMessage(message);
     }
+  }
+
+  /** Send a JSON request (the setup page's check, calibrate, cancel); false if not connected. */
+  send(message) {
+    if (this.socket?.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
   }
 
   draw(landmarks) {

@@ -56,6 +56,12 @@ export class Stage {
   phase(view, active, holding) {
     let text = view.paused ? "Paused" : (PHASES[active] ?? view.prompt);
     if (view.overdue_hint) text = "Come back to the start";
+    // A camera hold whose timer ran out with no repetition seen: offer the setup page again.
+    const offer = Boolean(view.overdue_hint && this.camera && view.exercise_id);
+    $("setup-offer").classList.toggle("hidden", !offer);
+    if (offer) {
+      $("setup-offer-link").href = `/exercises/${encodeURIComponent(view.exercise_id)}/setup?next=/session`;
+    }
     else if (this.camera && active === "hold" && !view.paused && !holding) text = "Move into the hold";
     $("stage-phase").textContent = text;
     const side = $("stage-side");

@@ -1,0 +1,105 @@
+// The exercise setup page: the camera check and "show me one comfortable repetition", over the
+// same coaching WebSocket as practice (docs/websocket-protocol.md, "Setup page"). The server
+// checks, measures and stores; this page only asks and shows the answers.
+import { LiveCamera } from "./camera.js";
+
+const $ = (id) => document.getElementById(id);
+const app = $("setup-app");
+let camera = null;
+
+function showCheck(message) {
+  if (message.status === "checking") {
+    $("check-summary").textContent = "Checking… keep your start position.";
+    for (const item of $("check-answers").children) {
+      item.dataset.ok = "";
+      item.querySelector(".a").textContent = "Checking…";
+    }
+    return;
+  }
+  if (message.status === "cancelled") return;
+  for (const answer of message.answers) {
+    const item = $("check-answers").querySelector(`[data-key="${answer.key}"]`);
+    item.dataset.ok = answer.ok === null ? "unknown" : String(answer.ok);
+    item.querySelector(".a").textContent = answer.text;
+  }
+  $("check-summary").textContent = message.ok
+    ? "The camera view is good."
+    : `Fix this and check again. ${message.placement}`;
+  $("check-summary").dataset.ok = String(message.ok);
+  $("check-start").disabled = false;
+}
+
+function showCalibration(message) {
+  const status = $("calibration-status");
+  status.dataset.status = message.status;
+  const running = message.status === "settling" || message.status === "recording";
+  $("calibrate-start").disabled = running;
+  $("calibrate-cancel").classList.toggle("hidden", !running);
+  if (message.status === "cancelled") {
+    status.textContent = "Cancelled: nothing was stored.";
+  } else if (message.status === "saved") {
+    status.textContent = message.message;
+    const box = $("calibration-stored");
+    box.dataset.calibrated = "yes";
+    const c = message.calibration;
+    $("calibration-summary").textContent = `Practice and sessions count a repetition from ` +
+      `${Math.round(c.counts_from_deg)} degrees (your start: ${Math.round(c.rest_deg)}, your ` +
+      `comfortable position: ${Math.round(c.peak_deg)}; without your range: ` +
+      `${Math.round(c.catalog_from_deg)}).`;
+    $("forget-form").classList.remove("hidden");
+  } else {
+    status.textContent = message.status === "failed"
+      ? `Not stored: ${message.message}` : message.message;
+  }
+}
+
+function start() {
+  $("camera-start").disabled = true;
+  $("camera-panel").classList.remove("hidden");
+  camera = new LiveCamera({
+    video: $("camera-video"),
+    overlay: $("camera-overlay"),
+    url: `/ws/coach?exercise=${encodeURIComponent(app.dataset.exercise)}`,
+    onStatus: (text) => { $("camera-status").textContent = text; },
+    onReady: () => {
+      $("check-start").disabled = false;
+      $("calibrate-start").disabled = false;
+    },
+    onResult: (message) => {
+      if (message.cue) $("camera-status").textContent = message.cue;
+      else if (message.landmarks) $("camera-status").textContent = "I can see you.";
+    },
+    onMessage: (message) => {
+      if (message.type === "camera_check") showCheck(message);
+      else if (message.type === "calibration") showCalibration(message);
+    },
+    onClose: (event) => {
+      $("camera-start").disabled = false;
+      $("check-start").disabled = true;
+      $("calibrate-start").disabled = true;
+      if (event.code !== 1000) {
+        $("camera-status").textContent = `The camera coach stopped: ${event.reason || event.code}`;
+      }
+    },
+  });
+  camera.start().catch((error) => {
+    $("camera-status").textContent = `No camera: ${error.message}`;
+    $("camera-start").disabled = false;
+  });
+}
+
+if (app) {
+  $("camera-start").addEventListener("click", start);
+  $("check-start").addEventListener("click", () => {
+    if (camera?.send({ type: "check" })) $("check-start").disabled = true;
+  });
+  $("calibrate-start").addEventListener("click", () => camera?.send({ type: "calibrate" }));
+  $("calibrate-cancel").addEventListener("click", () => camera?.send({ type: "cancel" }));
+  document.addEventListener("backcoach:stop", (event) => {
+    if (!camera?.running) return;
+    event.preventDefault();
+    camera.stop();
+    $("camera-status").textContent = "Stopped.";
+    $("camera-start").disabled = false;
+  });
+}
