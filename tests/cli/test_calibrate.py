@@ -36,6 +36,8 @@ def test_calibration_is_stored_per_profile_and_used_by_later_analyses(tmp_path: 
     assert before.returncode == 0, before.stderr
     assert json.loads(before.stdout)["reps"] == 0
     assert not (data / "journal.sqlite3").exists()  # analysing alone creates no journal
+    readable = _run("analyze", str(session), "-e", "knee-to-chest", data=data)
+    assert "--calibrate" in readable.stdout  # a person was seen, nothing counted: re-offered
     done = _run("--profile", "anna", "analyze", str(one), "-e", "knee-to-chest", "--calibrate",
                 data=data)  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -43,6 +45,8 @@ def test_calibration_is_stored_per_profile_and_used_by_later_analyses(tmp_path: 
     anna = _run("--profile", "anna", "analyze", str(session), "-e", "knee-to-chest", "--json",
                 data=data)  # fmt: skip
     assert json.loads(anna.stdout)["reps"] == 3
+    assert "--calibrate" not in _run("--profile", "anna", "analyze", str(session), "-e",
+                                     "knee-to-chest", data=data).stdout  # fmt: skip
     other = _run("--profile", "ben", "analyze", str(session), "-e", "knee-to-chest", "--json",
                  data=data)  # fmt: skip
     assert json.loads(other.stdout)["reps"] == 0

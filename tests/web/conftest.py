@@ -74,16 +74,11 @@ def client(server: BackgroundServer) -> Iterator[httpx.Client]:
         yield http
 
 
-@pytest.fixture(scope="session")
-def fake_camera_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A Y4M file (Chromium's fake camera input) from Sports2D's real demo video, at 640x360."""
+def y4m_from_video(source: Path, path: Path, fps: int, seconds: float) -> Path:
+    """Chromium's fake camera input (a Y4M file, which it loops) from a real video, 640x360."""
     import cv2
-    import Sports2D
 
-    path = tmp_path_factory.mktemp("camera") / "camera.y4m"
-    source = Path(Sports2D.__file__).parent / "Demo" / "demo.mp4"
     capture = cv2.VideoCapture(str(source))
-    fps, seconds = 15, 4.0
     step = max(1, round(capture.get(cv2.CAP_PROP_FPS) / fps))
     with path.open("wb") as out:
         out.write(f"YUV4MPEG2 W640 H360 F{fps}:1 Ip A1:1 C420jpeg\n".encode())
@@ -100,6 +95,24 @@ def fake_camera_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     capture.release()
     assert written > 10
     return path
+
+
+@pytest.fixture(scope="session")
+def fake_camera_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Y4M file (Chromium's fake camera input) from Sports2D's real demo video, at 640x360."""
+    import Sports2D
+
+    source = Path(Sports2D.__file__).parent / "Demo" / "demo.mp4"
+    return y4m_from_video(source, tmp_path_factory.mktemp("camera") / "camera.y4m", 15, 4.0)
+
+
+@pytest.fixture(scope="session")
+def avatar_camera_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fake camera playing a real rendered avatar clip (``tests/fixtures/avatar``): a person
+    lying on a mat, at rest, one knee-to-chest repetition held about 4 s, and back (10.6 s,
+    looped by Chromium)."""
+    source = Path(__file__).parents[1] / "fixtures" / "avatar" / "knee-to-chest-hook-lying.mp4"
+    return y4m_from_video(source, tmp_path_factory.mktemp("avatar") / "avatar.y4m", 10, 11.0)
 
 
 @pytest.fixture

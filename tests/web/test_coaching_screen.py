@@ -220,6 +220,8 @@ def test_camera_first_layout(
         practice = pages.open(*size)
         practice.goto(camera_server.url + "/exercises/neck-flexion/practice")
         found["/exercises/neck-flexion/practice (pose model on)"] = _axe(practice, axe_script)
+        practice.goto(camera_server.url + "/exercises/knee-to-chest/setup")
+        found["/exercises/knee-to-chest/setup (pose model on)"] = _axe(practice, axe_script)
         (shots / "axe_camera.json").write_text(json.dumps(found, indent=2), encoding="utf-8")
         assert not any(found.values()), json.dumps(found, indent=2)
         # The timer runs out and the camera has not seen the hold end: say what to do.
@@ -228,6 +230,11 @@ def test_camera_first_layout(
         )
         assert page.inner_text("#stage-phase").lower() == "come back to the start"
         assert "moves on by itself" in page.inner_text("#stage-cue")
+        # No repetition seen before the timer ran out: the setup page is offered again.
+        offer = page.locator("#setup-offer-link")
+        assert offer.is_visible()
+        href = offer.get_attribute("href") or ""
+        assert href.startswith("/exercises/") and href.endswith("/setup?next=/session"), href
         page.screenshot(path=shots / f"camera_overdue_{name}.png")
     page.keyboard.press("s")
     page.wait_for_selector("#session-done:not(.hidden)")

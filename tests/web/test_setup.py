@@ -149,8 +149,16 @@ def test_the_camera_check_answers_four_questions(server: BackgroundServer) -> No
     assert cancelled == {"type": "camera_check", "status": "cancelled"}
 
 
-def test_setup_requests_are_refused_in_a_session(server: BackgroundServer, onboarded: httpx.Client,
-                                                 ) -> None:  # fmt: skip
+def test_sessions_count_from_the_range_and_refuse_setup_requests(
+    server: BackgroundServer, onboarded: httpx.Client, settings: WebSettings
+) -> None:
+    journal = Journal.open(settings.data_dir)
+    try:
+        for exercise in load_catalog():
+            journal.set_setting(settings.profile, f"calibration.{exercise.id}",
+                                {"rest_deg": 10.0, "peak_deg": 30.0})  # fmt: skip
+    finally:
+        journal.close()
     created = onboarded.post("/api/sessions", json={"camera": True})
     assert created.status_code in (200, 201), created.text
     session_id = created.json()["id"]
@@ -158,7 +166,8 @@ def test_setup_requests_are_refused_in_a_session(server: BackgroundServer, onboa
     async def scenario() -> int:
         async with connect(f"{server.ws_url}/ws/coach?session={session_id}",
                            origin=same_origin(server.ws_url)) as ws:  # fmt: skip
-            await ws.recv()
+            ready = json.loads(await ws.recv())
+            assert ready["calibration"]["rest_deg"] == 10.0  # the session's coach uses it
             await ws.send(json.dumps({"type": "calibrate"}))
             try:
                 while True:

@@ -13,6 +13,8 @@ function start() {
     overlay: $("camera-overlay"),
     url: `/ws/coach?exercise=${encodeURIComponent(app.dataset.exercise)}`,
     onStatus: (text) => { $("camera-status").textContent = text; },
+    // The server counts from the profile's own range when one is stored (the setup page).
+    onReady: (message) => { app.dataset.calibrated = message.calibration ? "yes" : "no"; },
     onResult: (message) => {
       $("camera-reps").textContent = String(message.reps);
       // Only a hold the camera really sees is shown (never "holding 0.0 s" at rest).
