@@ -7,16 +7,42 @@ const $ = (id) => document.getElementById(id);
 const app = $("setup-app");
 let camera = null;
 
+let checking = false;
+
+/** Clear the answers (while checking, or after a check stopped before it answered). */
+function resetAnswers(text) {
+  for (const item of $("check-answers").children) {
+    item.dataset.ok = "";
+    item.querySelector(".a").textContent = text;
+  }
+}
+
+/** A calibration replaces a check still running (one task at a time on the server). */
+function stopCheck() {
+  if (!checking) return;
+  checking = false;
+  resetAnswers("Not checked yet.");
+  $("check-summary").textContent = "";
+  $("check-start").disabled = false;
+}
+
 function showCheck(message) {
   if (message.status === "checking") {
-    $("check-summary").textContent = "Checking… keep your start position.";
-    for (const item of $("check-answers").children) {
-      item.dataset.ok = "";
-      item.querySelector(".a").textContent = "Checking…";
+    const status = $("calibration-status");
+    if (status.dataset.status === "settling" || status.dataset.status === "recording") {
+      showCalibration({ status: "cancelled" }); // the check replaced the recording
     }
+    checking = true;
+    $("check-summary").textContent = "Checking… keep your start position.";
+    delete $("check-summary").dataset.ok;
+    resetAnswers("Checking…");
     return;
   }
-  if (message.status === "cancelled") return;
+  if (message.status === "cancelled") {
+    stopCheck();
+    return;
+  }
+  checking = false;
   for (const answer of message.answers) {
     const item = $("check-answers").querySelector(`[data-key="${answer.key}"]`);
     item.dataset.ok = answer.ok === null ? "unknown" : String(answer.ok);
@@ -30,6 +56,7 @@ function showCheck(message) {
 }
 
 function showCalibration(message) {
+  stopCheck();
   const status = $("calibration-status");
   status.dataset.status = message.status;
   const running = message.status === "settling" || message.status === "recording";
