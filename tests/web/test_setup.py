@@ -229,3 +229,21 @@ def test_a_setup_request_before_any_frame_then_cancel_stores_nothing(
 
     assert asyncio.run(scenario())["status"] == "cancelled"
     assert _stored(settings, "knee-to-chest") is None
+
+
+def test_a_red_flag_recorded_meanwhile_stops_the_calibration_unstored(
+    server: BackgroundServer, settings: WebSettings, onboarded: httpx.Client, screen: Any
+) -> None:
+    async def scenario() -> int:
+        ws, _ = await _open(server, "knee-to-chest")
+        await _ask(ws, "calibrate")
+        screen(onboarded, red_flag="saddle_numbness")  # answered in another tab meanwhile
+        try:
+            await _play(ws, _short_range(1, seed=1))
+        except ConnectionClosed as closed:
+            assert closed.rcvd is not None
+            return closed.rcvd.code
+        return 0
+
+    assert asyncio.run(scenario()) == 4409
+    assert _stored(settings, "knee-to-chest") is None

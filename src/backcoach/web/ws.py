@@ -288,7 +288,9 @@ class CoachConnection:
 
     async def _store(self, calibration: Calibration) -> None:
         """Keep the measured range for the profile (``usecases.calibration``, as ``analyze
-        --calibrate`` does) and count from it at once."""
+        --calibrate`` does) and count from it at once. It was a repetition of the exercise: a
+        red flag recorded meanwhile stops here, as after any counted repetition."""
+        check_safety(self.state, self.ws, self.live)
         exercise = self.coach.exercise
         view = own_range.save_calibration(self.state.the_journal(), self.profile, exercise,
                                           calibration)  # fmt: skip
