@@ -8,7 +8,6 @@ to standard output, in the shape of ``AnalysisSummary.to_dict`` (an external int
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -20,35 +19,18 @@ from backcoach.cli.context import AppContext, get_context
 from backcoach.cli.errors import InputError
 from backcoach.core.catalog import Exercise
 from backcoach.core.motion.calibration import Calibration, CalibrationError
-from backcoach.core.motion.registry import analyse_frames
-from backcoach.core.motion.types import AnalysisSummary, PoseFrame
-from backcoach.pose.landmark_file import LandmarkFileError, read_landmark_file
+from backcoach.core.motion.types import AnalysisSummary
+from backcoach.pose.landmark_file import LandmarkFileError
 from backcoach.usecases import calibration as own_range
 
 
 def analyse_landmark_file(
     path: Path, exercise: Exercise, calibration: Calibration | None = None
 ) -> AnalysisSummary:
-    """Analyse a landmark file (streamed, never loaded whole); errors name the line."""
-    return _analyse_landmark_file(path, exercise, calibration)[0]
+    """The summary of a landmark file (``usecases.video_analysis``; kept for scripts)."""
+    from backcoach.usecases import video_analysis
 
-
-def _analyse_landmark_file(
-    path: Path, exercise: Exercise, calibration: Calibration | None
-) -> tuple[AnalysisSummary, int]:
-    """The summary, and the number of frames in which a person was seen."""
-    header, frames = read_landmark_file(path)
-    seen = 0
-
-    def counted() -> Iterator[PoseFrame]:
-        nonlocal seen
-        for frame in frames:
-            seen += frame.landmarks is not None
-            yield frame
-
-    summary = analyse_frames(exercise, counted(), aspect_ratio=header.aspect_ratio,
-                             calibration=calibration)  # fmt: skip
-    return summary, seen
+    return video_analysis.analyse_landmark_file(path, exercise, calibration).summary
 
 
 def suggest_calibration(console: Console, file: Path, exercise: Exercise,
@@ -133,6 +115,7 @@ def analyze(
         return
     calibration = stored_calibration(app_ctx, chosen)
     from backcoach.cli import analyze_video  # deferred: OpenCV and matplotlib load slowly
+    from backcoach.usecases import video_analysis
 
     if camera is not None or (file is not None and analyze_video.is_video_file(file)):
         analyze_video.run(app_ctx.console, file, chosen, json_output=json_output, camera=camera,
@@ -144,14 +127,15 @@ def analyze(
     if save_landmarks or annotate or plot:
         raise InputError("--save-landmarks, --annotate and --plot need a video file")
     try:
-        summary, seen = _analyse_landmark_file(file, chosen, calibration)
+        result = video_analysis.analyse_landmark_file(file, chosen, calibration)
     except LandmarkFileError as exc:
         raise InputError(str(exc)) from None
+    summary = result.summary
     if json_output:
         typer.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
         return
     print_summary(app_ctx.console, chosen, summary)
-    if summary.reps == 0 and seen:
+    if summary.reps == 0 and result.frames_with_person:
         suggest_calibration(app_ctx.console, file, chosen, calibration)
 
 

@@ -8,19 +8,19 @@ Every failure is a ``VideoAnalysisError`` whose message a person can act on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from backcoach.core.catalog import Exercise
 from backcoach.core.motion.calibration import Calibration
-from backcoach.core.motion.registry import create_analyser
+from backcoach.core.motion.registry import analyse_frames, create_analyser
 from backcoach.core.motion.types import AnalysisSummary, MotionEvent, PoseFrame
 from backcoach.pose.annotate import AnnotatedVideoWriter, AnnotationError, OverlayState
 from backcoach.pose.backend import PoseBackend, PoseBackendError
 from backcoach.pose.camera_check import CameraCheck, CameraChecker
-from backcoach.pose.landmark_file import LandmarkHeader, write_landmark_file
+from backcoach.pose.landmark_file import LandmarkHeader, read_landmark_file, write_landmark_file
 from backcoach.pose.pipeline import (
     Activity,
     PipelineSettings,
@@ -41,8 +41,9 @@ Progress = Callable[[int, int], None]  # (frames done, frames expected)
 CHECK_SECONDS = 3.0
 
 __all__ = [
-    "CHECK_SECONDS", "VideoAnalysisError", "VideoResult", "ViewCheck", "activity",
-    "analyse_camera", "analyse_video", "default_backend", "is_video_file", "settings_for",
+    "CHECK_SECONDS", "LandmarkResult", "VideoAnalysisError", "VideoResult", "ViewCheck",
+    "activity", "analyse_camera", "analyse_landmark_file", "analyse_video", "default_backend",
+    "is_video_file", "settings_for",
 ]  # fmt: skip
 
 
@@ -157,6 +158,32 @@ def analyse_video(
             raise VideoAnalysisError(str(exc)) from None
         result.outputs.append(plot)
     return result
+
+
+@dataclass(frozen=True)
+class LandmarkResult:
+    """What a landmark file's analysis produced, and in how many frames a person was seen."""
+
+    summary: AnalysisSummary
+    frames_with_person: int
+
+
+def analyse_landmark_file(path: Path, exercise: Exercise,
+                          calibration: Calibration | None = None) -> LandmarkResult:  # fmt: skip
+    """Analyse a landmark file, streamed (never loaded whole); ``LandmarkFileError`` names the
+    line of a bad one."""
+    header, frames = read_landmark_file(path)
+    seen = 0
+
+    def counted() -> Iterator[PoseFrame]:
+        nonlocal seen
+        for frame in frames:
+            seen += frame.landmarks is not None
+            yield frame
+
+    summary = analyse_frames(exercise, counted(), aspect_ratio=header.aspect_ratio,
+                             calibration=calibration)  # fmt: skip
+    return LandmarkResult(summary, seen)
 
 
 def video_poses(path: Path, exercise: Exercise,
