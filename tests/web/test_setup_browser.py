@@ -80,7 +80,8 @@ def test_camera_check_and_calibration_end_to_end_then_practice_counts_from_it(
         page = _page(camera_browser, errors, 1366, 768)
         page.goto(live.url + "/exercises/knee-to-chest/setup")
         assert page.locator("#calibration-stored").get_attribute("data-calibrated") == "no"
-        assert page.locator("#setup-placement-picture").evaluate("img => img.naturalWidth") > 0
+        for picture in ("#setup-placement-picture", "#setup-view-picture"):  # top view, avatar
+            assert page.locator(picture).evaluate("img => img.naturalWidth") > 0
         assert "Read the full disclaimer" in page.inner_text("footer")
         answers = _check(page)
         assert list(answers) == ["in_view", "view", "distance", "light"]
