@@ -48,10 +48,39 @@ def test_a_bad_video_file_gets_a_clear_message(
     assert message in result.stderr and "clip.mp4" in result.stderr
 
 
+def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BACKCOACH_")}
+    env.update(BACKCOACH_DATA_DIR=str(tmp_path / "data"), COLUMNS="160", NO_COLOR="1")
+    return subprocess.run([sys.executable, "-m", "backcoach", *args], capture_output=True,
+                          text=True, env=env, timeout=60, check=False)  # fmt: skip
+
+
+def _ready(tmp_path: Path) -> None:
+    """The disclaimer accepted and a clean screening: what a session needs first."""
+    assert _cli(tmp_path, "disclaimer", "--accept").returncode == 0
+    assert _cli(tmp_path, "screen", "--no-to-all").returncode == 0
+
+
+@pytest.mark.timeout(120)
+def test_the_camera_is_refused_where_a_session_would_be(tmp_path: Path) -> None:
+    """``analyze --camera`` means exercising now: the session's safety gate applies (disclaimer,
+    red flag, the rest day after sharp pain); analysing a recording made earlier stays open."""
+    fresh = _run(tmp_path, "--camera", "7", "--exercise", "knee-to-chest", timeout_s=60)
+    assert fresh.returncode == 1 and "disclaimer" in (fresh.stdout + fresh.stderr).lower()
+    assert "camera 7" not in fresh.stderr  # refused before any camera is opened
+    _ready(tmp_path)
+    sharp = _cli(tmp_path, "sharp-pain", "--pain", "6")
+    assert sharp.returncode == 0, sharp.stderr
+    resting = _run(tmp_path, "--camera", "7", "--exercise", "knee-to-chest", timeout_s=60)
+    assert resting.returncode == 1 and "no camera exercise now" in resting.stderr
+    assert "camera 7" not in resting.stderr
+
+
 @pytest.mark.timeout(60)
 def test_missing_video_and_camera_are_refused(tmp_path: Path) -> None:
     missing = _run(tmp_path, str(tmp_path / "missing.mp4"), "--exercise", "knee-to-chest")
     assert missing.returncode == 1 and "no such file" in missing.stderr
+    _ready(tmp_path)
     camera = _run(tmp_path, "--camera", "7", "--exercise", "knee-to-chest", timeout_s=60)
     assert camera.returncode == 1 and "camera 7" in camera.stderr
     nothing = _run(tmp_path, "--exercise", "knee-to-chest")

@@ -17,6 +17,7 @@ from rich.table import Table
 
 from backcoach.cli.context import AppContext, get_context
 from backcoach.cli.errors import InputError
+from backcoach.cli.safety import require_exercise_allowed
 from backcoach.core.catalog import Exercise
 from backcoach.core.motion.calibration import Calibration, CalibrationError
 from backcoach.core.motion.types import AnalysisSummary
@@ -113,6 +114,8 @@ def analyze(
             raise InputError("--calibrate needs a recording FILE of one comfortable repetition")
         _calibrate(app_ctx, file, chosen)
         return
+    if camera is not None:
+        require_exercise_allowed(app_ctx, "camera exercise")
     calibration = stored_calibration(app_ctx, chosen)
     from backcoach.cli import analyze_video  # deferred: OpenCV and matplotlib load slowly
     from backcoach.usecases import video_analysis

@@ -25,6 +25,11 @@ _NEXT_STEP = {
     "sharp_pain_rest": "rest today; backcoach note '...' to write down what happened",
 }
 
+# Before these are settled there is no plan to show: a plan would read as a prescription.
+_NO_PLAN_CODES = frozenset({
+    "disclaimer_needed", "screening_needed", "screening_expired", "pain_rise_rescreen", "red_flag",
+})
+
 _RECENT_CHANGES = 5
 
 
@@ -84,6 +89,9 @@ def plan(ctx: typer.Context) -> None:
         step = _NEXT_STEP.get(decision.code)
         if step:
             console.print(f"Next step: [bold]{escape(step)}[/bold]")
+        if decision.code in _NO_PLAN_CODES:
+            console.print(disclaimer_line())
+            raise typer.Exit(1)
     print_plan(console, daily)
     for line in daily.advice:
         console.print(f"[yellow]! {escape(line)}[/yellow]")

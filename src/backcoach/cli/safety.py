@@ -49,6 +49,24 @@ def current_decision(
     )
 
 
+def require_exercise_allowed(app_ctx: AppContext, what: str) -> None:
+    """Refuse ``what`` (exercising in front of the camera now) on the same gate as a session.
+
+    Why: `analyze --camera` and `--calibrate` ask the person to move now; a red flag, a rest day
+    after sharp pain or a missing disclaimer must stop them exactly as they stop a session.
+    """
+    from backcoach.storage.database import DATABASE_FILENAME, resolve_data_dir
+
+    if not (resolve_data_dir(app_ctx.data_dir) / DATABASE_FILENAME).exists():
+        history = History()
+    else:
+        history = app_ctx.journal().history(app_ctx.profile)
+    decision = current_decision(history, utc_now(), load_progression_rules(), app_ctx.zone())
+    if not decision.allowed:
+        print_decision(app_ctx.console, decision, load_screening())
+        raise Refused(f"no {what} now: {decision.message}")
+
+
 def print_decision(console: Console, decision: SafetyDecision, screening: Screening) -> None:
     """Show a refusal (or a warning) with its advice; emergency advice stands out."""
     stopping = decision.code in ("red_flag", "sharp_pain_rest", "sharp_pain_referral")
