@@ -7,14 +7,15 @@ soon as ``add_set`` returns, so killing the process mid-session loses nothing al
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -231,35 +232,63 @@ class Journal:
     ) -> None:
         """Store a whole ``History`` as the new profile ``profile``, in one transaction.
 
-        Used by import. Raises ``ProfileExistsError`` if the profile already exists; on any
-        error nothing is stored. Record ids in ``history`` are ignored (new ones are assigned).
-        ``also(session, profile_id)`` stores records kept outside ``History`` (the PSFS) in the
-        same transaction.
+        Raises ``ProfileExistsError`` if the profile already exists; on any error nothing is
+        stored. Record ids in ``history`` are ignored (new ones are assigned). ``also(session,
+        profile_id)`` stores records kept outside ``History`` in the same transaction.
+        """
+        validate_profile_name(profile)
+        records = (*history.disclaimer_acks, *history.screenings, *history.sessions,
+                   *history.checkins, *history.plan_changes, *history.notes,
+                   *history.sharp_pain_events, *history.professional_advice)
+        self.add_records(records, lambda: profile, also=also)
+
+    def add_records(
+        self,
+        records: Iterable[object],
+        name: Callable[[], str],
+        *,
+        stage: Callable[[Session, int, object], None] | None = None,
+        also: Callable[[Session, int], None] | None = None,
+    ) -> str:
+        """Store ``records`` (the records a ``History`` holds, in any mix) as a new profile,
+        in one transaction, reading them one at a time so their number never costs memory.
+
+        Used by import. The rows go under a temporary profile name (the real one may only be
+        known once the file is read) renamed to ``name()`` at the end: until that commit nobody
+        sees any of them, and an error anywhere, even in the last record, stores nothing and
+        touches no existing profile. ``stage(session, profile_id, record)`` stores records of
+        other kinds; ``also`` runs last. Raises ``ProfileExistsError`` if the name is taken.
+        Returns the name.
         """
         with self.transaction() as session:
-            validate_profile_name(profile)
-            if session.scalar(select(Profile.id).where(Profile.name == profile)) is not None:
+            owner = Profile(name=f".importing-{uuid.uuid4().hex}")
+            session.add(owner)
+            session.flush()
+            owner_id = owner.id
+            for count, record in enumerate(records, start=1):
+                row = _row_of(record)
+                if row is None:
+                    if stage is None:
+                        raise TypeError(f"cannot store a {type(record).__name__}")
+                    stage(session, owner_id, record)
+                else:
+                    row.profile_id = owner_id
+                    session.add(row)
+                if count % _BATCH == 0:  # written rows leave memory; the transaction stays open
+                    session.flush()
+                    session.expunge_all()
+            final = validate_profile_name(name())
+            taken = select(Profile.id).where(Profile.name == final, Profile.id != owner_id)
+            if session.scalar(taken) is not None:
                 raise ProfileExistsError(
-                    f"a profile named {profile!r} already exists; import it under another name "
+                    f"a profile named {final!r} already exists; import it under another name "
                     "or forget the existing one first"
                 )
-            owner = Profile(name=profile)
-            owner.disclaimer_acks = [mapping.ack_row(a) for a in history.disclaimer_acks]
-            owner.screenings = [mapping.screening_row(s) for s in history.screenings]
-            owner.sessions = [_session_row(s, s.outcome) for s in history.sessions]
-            owner.checkins = [mapping.checkin_row(c) for c in history.checkins]
-            owner.plan_changes = [mapping.plan_change_row(p) for p in history.plan_changes]
-            owner.notes = [mapping.note_row(n) for n in history.notes]
-            owner.sharp_pain_events = [
-                mapping.sharp_pain_row(e) for e in history.sharp_pain_events
-            ]
-            owner.professional_advice = [
-                mapping.advice_row(a) for a in history.professional_advice
-            ]
-            session.add(owner)
+            session.flush()
+            session.execute(update(Profile).where(Profile.id == owner_id).values(name=final))
             if also is not None:
-                session.flush()
-                also(session, owner.id)
+                also(session, owner_id)
+            return final
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -589,6 +618,27 @@ class Journal:
             session.add(row)
             session.flush()
             return row.id
+
+
+#: Records written between two flushes of a long import.
+_BATCH = 500
+
+_ROW_OF: dict[type, Callable[[Any], Any]] = {
+    SessionRecord: lambda s: _session_row(s, s.outcome),
+    DisclaimerAck: mapping.ack_row,
+    ScreeningRecord: mapping.screening_row,
+    MorningCheckin: mapping.checkin_row,
+    PlanChange: mapping.plan_change_row,
+    Note: mapping.note_row,
+    SharpPainEvent: mapping.sharp_pain_row,
+    ProfessionalAdvice: mapping.advice_row,
+}
+
+
+def _row_of(record: object) -> Any:
+    """The new row of a ``History`` record (without its profile), None for other objects."""
+    make = _ROW_OF.get(type(record))
+    return None if make is None else make(record)
 
 
 def _session_row(record: SessionRecord, outcome: SessionOutcome) -> SessionRow:
