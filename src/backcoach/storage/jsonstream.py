@@ -15,6 +15,7 @@ value (one session, one note) may exceed ``MAX_VALUE_CHARS``. Every refusal is a
 from __future__ import annotations
 
 import json
+import os
 import re
 import stat
 from collections.abc import Collection, Iterator
@@ -32,21 +33,26 @@ _DECODER = safejson.decoder()
 
 
 def open_regular(path: Path, max_bytes: int) -> TextIO:
-    """``path`` opened as UTF-8 text, if it is a regular file of at most ``max_bytes``."""
+    """``path`` opened as UTF-8 text, if it is a regular file of at most ``max_bytes``.
+
+    The check is made on the opened file (opened without waiting, so a pipe cannot hang it), so
+    a file swapped for a device after a look at its name is refused too."""
     try:
-        info = path.stat()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
         raise JsonLimitError(f"cannot read {path}: {exc.strerror}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise JsonLimitError(f"{path} is not a regular file (a folder, device or pipe)")
-    if info.st_size > max_bytes:
-        raise JsonLimitError(
-            f"{path} is too large ({info.st_size} bytes; an export is at most {max_bytes})"
-        )
     try:
-        return path.open(encoding="utf-8", errors="strict", newline="")
-    except OSError as exc:
-        raise JsonLimitError(f"cannot read {path}: {exc.strerror}") from None
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise JsonLimitError(f"{path} is not a regular file (a folder, device or pipe)")
+        if info.st_size > max_bytes:
+            raise JsonLimitError(
+                f"{path} is too large ({info.st_size} bytes; an export is at most {max_bytes})"
+            )
+        return os.fdopen(fd, encoding="utf-8", errors="strict", newline="")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 class _Reader:
