@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.engine import Engine, make_url
@@ -70,6 +70,8 @@ from backcoach.storage.models import (
 )
 
 SETTING_KEY_MAX = 64
+_Row = TypeVar("_Row", CheckinRow, PlanChangeRow, DisclaimerAckRow, NoteRow,
+                SharpPainEventRow, ProfessionalAdviceRow)
 
 
 def validate_profile_name(name: str) -> str:
@@ -337,16 +339,8 @@ class Journal:
                 .where(SessionRow.profile_id == owner, SessionRow.started_at >= since)
                 .order_by(SessionRow.started_at, SessionRow.id)
             ).all()
-            checkins = session.scalars(
-                select(CheckinRow)
-                .where(CheckinRow.profile_id == owner, CheckinRow.day >= since.date())
-                .order_by(CheckinRow.day, CheckinRow.id)
-            )
-            events = session.scalars(
-                select(SharpPainEventRow)
-                .where(SharpPainEventRow.profile_id == owner, SharpPainEventRow.at >= since)
-                .order_by(SharpPainEventRow.at, SharpPainEventRow.id)
-            )
+            checkins = _rows(session, CheckinRow, owner, CheckinRow.day >= since.date())
+            events = _rows(session, SharpPainEventRow, owner, SharpPainEventRow.at >= since)
             return History(
                 sessions=tuple(
                     SessionRecord(started_at=at, outcome=SessionOutcome(outcome))
@@ -384,20 +378,10 @@ class Journal:
     # --- writing ------------------------------------------------------------------------------
 
     def add_disclaimer_ack(self, profile: str, ack: DisclaimerAck) -> None:
-        profile_id = self.ensure_profile(profile)
-        with self.transaction() as session:
-            row = mapping.ack_row(ack)
-            row.profile_id = profile_id
-            session.add(row)
+        self._add_rows(profile, [mapping.ack_row(ack)])
 
     def add_screening(self, profile: str, record: ScreeningRecord) -> int:
-        profile_id = self.ensure_profile(profile)
-        with self.transaction() as session:
-            row = mapping.screening_row(record)
-            row.profile_id = profile_id
-            session.add(row)
-            session.flush()
-            return row.id
+        return self._add_rows(profile, [mapping.screening_row(record)])[0]
 
     def clear_screening(
         self,
@@ -485,13 +469,7 @@ class Journal:
 
     def add_sharp_pain_event(self, profile: str, event: SharpPainEvent) -> int:
         """Store a sharp-pain event at once; returns its id."""
-        profile_id = self.ensure_profile(profile)
-        with self.transaction() as session:
-            row = mapping.sharp_pain_row(event)
-            row.profile_id = profile_id
-            session.add(row)
-            session.flush()
-            return row.id
+        return self._add_rows(profile, [mapping.sharp_pain_row(event)])[0]
 
     def update_sharp_pain_event(
         self, profile: str, event_id: int, pain: int | None, note: str | None
@@ -508,13 +486,7 @@ class Journal:
                 row.note = note
 
     def add_professional_advice(self, profile: str, advice: ProfessionalAdvice) -> int:
-        profile_id = self.ensure_profile(profile)
-        with self.transaction() as session:
-            row = mapping.advice_row(advice)
-            row.profile_id = profile_id
-            session.add(row)
-            session.flush()
-            return row.id
+        return self._add_rows(profile, [mapping.advice_row(advice)])[0]
 
     # --- sessions in progress -----------------------------------------------------------------
 
@@ -594,30 +566,23 @@ class Journal:
             mapping.apply_session(row, record, outcome=record.outcome)
 
     def add_plan_changes(self, profile: str, changes: list[PlanChange]) -> None:
-        profile_id = self.ensure_profile(profile)
-        with self.transaction() as session:
-            for change in changes:
-                row = mapping.plan_change_row(change)
-                row.profile_id = profile_id
-                session.add(row)
+        self._add_rows(profile, [mapping.plan_change_row(c) for c in changes])
 
     def add_checkin(self, profile: str, checkin: MorningCheckin) -> int:
-        profile_id = self.ensure_profile(profile)
-        with self.transaction() as session:
-            row = mapping.checkin_row(checkin)
-            row.profile_id = profile_id
-            session.add(row)
-            session.flush()
-            return row.id
+        return self._add_rows(profile, [mapping.checkin_row(checkin)])[0]
 
     def add_note(self, profile: str, note: Note) -> int:
+        return self._add_rows(profile, [mapping.note_row(note)])[0]
+
+    def _add_rows(self, profile: str, rows: list[Any]) -> list[int]:
+        """Store new rows of ``profile`` (created if new) in one transaction; their ids."""
         profile_id = self.ensure_profile(profile)
         with self.transaction() as session:
-            row = mapping.note_row(note)
-            row.profile_id = profile_id
-            session.add(row)
+            for row in rows:
+                row.profile_id = profile_id
+                session.add(row)
             session.flush()
-            return row.id
+            return [row.id for row in rows]
 
 
 #: Records written between two flushes of a long import.
@@ -653,51 +618,69 @@ def _history(session: Session, profile_id: int) -> History:
         select(SessionRow)
         .where(SessionRow.profile_id == profile_id)
         .options(selectinload(SessionRow.sets))
-        .order_by(SessionRow.started_at, SessionRow.id)
+        .order_by(*_TIME_ORDER[SessionRow])
     )
     screenings = session.scalars(
         select(ScreeningRow)
         .where(ScreeningRow.profile_id == profile_id)
         .options(selectinload(ScreeningRow.answers))
-        .order_by(ScreeningRow.taken_at, ScreeningRow.id)
+        .order_by(*_TIME_ORDER[ScreeningRow])
     )
-    checkins = session.scalars(
-        select(CheckinRow)
-        .where(CheckinRow.profile_id == profile_id)
-        .order_by(CheckinRow.day, CheckinRow.id)
+    return _as_history(
+        session, profile_id, sessions, screenings,
+        checkins=_rows(session, CheckinRow, profile_id),
+        changes=_rows(session, PlanChangeRow, profile_id),
+        notes=_rows(session, NoteRow, profile_id),
+    )  # fmt: skip
+
+
+#: The order of each kind of record in a ``History``: by its time, then as stored.
+_TIME_ORDER: dict[type[Any], tuple[Any, ...]] = {
+    SessionRow: (SessionRow.started_at, SessionRow.id),
+    ScreeningRow: (ScreeningRow.taken_at, ScreeningRow.id),
+    CheckinRow: (CheckinRow.day, CheckinRow.id),
+    PlanChangeRow: (PlanChangeRow.at, PlanChangeRow.id),
+    DisclaimerAckRow: (DisclaimerAckRow.at, DisclaimerAckRow.id),
+    NoteRow: (NoteRow.at, NoteRow.id),
+    SharpPainEventRow: (SharpPainEventRow.at, SharpPainEventRow.id),
+    ProfessionalAdviceRow: (ProfessionalAdviceRow.at, ProfessionalAdviceRow.id),
+}
+
+
+def _rows(session: Session, row: type[_Row], profile_id: int, *where: Any) -> Iterable[_Row]:
+    """The profile's rows of one kind meeting ``where``, in ``History`` order."""
+    return session.scalars(
+        select(row).where(row.profile_id == profile_id, *where).order_by(*_TIME_ORDER[row])
     )
-    changes = session.scalars(
-        select(PlanChangeRow)
-        .where(PlanChangeRow.profile_id == profile_id)
-        .order_by(PlanChangeRow.at, PlanChangeRow.id)
-    )
-    acks = session.scalars(
-        select(DisclaimerAckRow)
-        .where(DisclaimerAckRow.profile_id == profile_id)
-        .order_by(DisclaimerAckRow.at, DisclaimerAckRow.id)
-    )
-    notes = session.scalars(
-        select(NoteRow).where(NoteRow.profile_id == profile_id).order_by(NoteRow.at, NoteRow.id)
-    )
-    events = session.scalars(
-        select(SharpPainEventRow)
-        .where(SharpPainEventRow.profile_id == profile_id)
-        .order_by(SharpPainEventRow.at, SharpPainEventRow.id)
-    )
-    advice = session.scalars(
-        select(ProfessionalAdviceRow)
-        .where(ProfessionalAdviceRow.profile_id == profile_id)
-        .order_by(ProfessionalAdviceRow.at, ProfessionalAdviceRow.id)
-    )
+
+
+def _as_history(
+    session: Session,
+    profile_id: int,
+    sessions: Iterable[SessionRow],
+    screenings: Iterable[ScreeningRow],
+    *,
+    checkins: Iterable[CheckinRow],
+    changes: Iterable[PlanChangeRow],
+    notes: Iterable[NoteRow],
+) -> History:
+    """A ``History`` of the rows read, plus every disclaimer acknowledgement, sharp-pain event
+    and professional advice (few, and every rule that reads them looks at all of them)."""
     return History(
         sessions=tuple(mapping.session_record(r) for r in sessions),
         checkins=tuple(mapping.checkin_record(r) for r in checkins),
         screenings=tuple(mapping.screening_record(r) for r in screenings),
         plan_changes=tuple(mapping.plan_change_record(r) for r in changes),
-        disclaimer_acks=tuple(mapping.ack_record(r) for r in acks),
+        disclaimer_acks=tuple(
+            mapping.ack_record(r) for r in _rows(session, DisclaimerAckRow, profile_id)
+        ),
         notes=tuple(mapping.note_record(r) for r in notes),
-        sharp_pain_events=tuple(mapping.sharp_pain_record(r) for r in events),
-        professional_advice=tuple(mapping.advice_record(r) for r in advice),
+        sharp_pain_events=tuple(
+            mapping.sharp_pain_record(r) for r in _rows(session, SharpPainEventRow, profile_id)
+        ),
+        professional_advice=tuple(
+            mapping.advice_record(r) for r in _rows(session, ProfessionalAdviceRow, profile_id)
+        ),
     )
 
 
@@ -746,12 +729,7 @@ def _recent_changes(session: Session, profile_id: int, since: datetime) -> list[
     rows = {r.id: r for r in session.scalars(mine.where(PlanChangeRow.at >= since))}
     for exercise_id in exercises:
         of_exercise = mine.where(PlanChangeRow.exercise_id == exercise_id)
-        for query in (of_exercise, of_exercise.where(PlanChangeRow.at < since)):
-            latest = session.scalar(
-                query.order_by(PlanChangeRow.at.desc(), PlanChangeRow.id.desc()).limit(1)
-            )
-            if latest is not None:  # the latest, and the one in effect at ``since``
-                rows[latest.id] = latest
+        _keep_latest(session, rows, of_exercise, of_exercise.where(PlanChangeRow.at < since))
     return sorted(rows.values(), key=lambda r: (r.at, r.id))
 
 
@@ -764,13 +742,19 @@ def _recent_screenings(session: Session, profile_id: int, since: datetime) -> li
                      func.json_array_length(ScreeningRow.positive_flags) > 0)
     rows = {r.id: r for r in session.scalars(mine.where(or_(ScreeningRow.taken_at >= since,
                                                                 open_flag)))}
-    for query in (mine, mine.where(ScreeningRow.taken_at < since)):
-        latest = session.scalar(
-            query.order_by(ScreeningRow.taken_at.desc(), ScreeningRow.id.desc()).limit(1)
-        )
-        if latest is not None:  # the latest, and the one in effect at ``since``
-            rows[latest.id] = latest
+    _keep_latest(session, rows, mine, mine.where(ScreeningRow.taken_at < since))
     return sorted(rows.values(), key=lambda r: (r.taken_at, r.id))
+
+
+def _keep_latest(session: Session, rows: dict[int, Any], everything: Any, before: Any) -> None:
+    """Add to ``rows`` the latest row of ``everything`` and the latest of ``before`` (the one
+    in effect at the window's start): two indexed look-ups, in ``History`` order reversed."""
+    for query in (everything, before):
+        (entity,) = query.column_descriptions
+        order = _TIME_ORDER[entity["entity"]]
+        latest = session.scalar(query.order_by(*(c.desc() for c in order)).limit(1))
+        if latest is not None:
+            rows[latest.id] = latest
 
 
 def _last_sharp_pain(session: Session, profile_id: int) -> datetime | None:
@@ -791,41 +775,10 @@ def _recent_history(session: Session, profile_id: int, since: datetime) -> Histo
     last_sharp = _last_sharp_pain(session, profile_id)
     if last_sharp is not None:
         since = min(since, last_sharp - timedelta(seconds=1))
-    events = session.scalars(
-        select(SharpPainEventRow)
-        .where(SharpPainEventRow.profile_id == profile_id)
-        .order_by(SharpPainEventRow.at, SharpPainEventRow.id)
-    )
-    advice = session.scalars(
-        select(ProfessionalAdviceRow)
-        .where(ProfessionalAdviceRow.profile_id == profile_id)
-        .order_by(ProfessionalAdviceRow.at, ProfessionalAdviceRow.id)
-    )
-    acks = session.scalars(
-        select(DisclaimerAckRow)
-        .where(DisclaimerAckRow.profile_id == profile_id)
-        .order_by(DisclaimerAckRow.at, DisclaimerAckRow.id)
-    )
-    checkins = session.scalars(
-        select(CheckinRow)
-        .where(CheckinRow.profile_id == profile_id, CheckinRow.day >= since.date())
-        .order_by(CheckinRow.day, CheckinRow.id)
-    )
-    notes = session.scalars(
-        select(NoteRow).where(NoteRow.profile_id == profile_id, NoteRow.at >= since)
-        .order_by(NoteRow.at, NoteRow.id)
-    )
-    return History(
-        sessions=tuple(mapping.session_record(r)
-                       for r in _recent_sessions(session, profile_id, since)),
-        checkins=tuple(mapping.checkin_record(r) for r in checkins),
-        screenings=tuple(mapping.screening_record(r)
-                         for r in _recent_screenings(session, profile_id, since)),
-        plan_changes=tuple(mapping.plan_change_record(r)
-                           for r in _recent_changes(session, profile_id, since)),
-        disclaimer_acks=tuple(mapping.ack_record(r) for r in acks),
-        notes=tuple(mapping.note_record(r) for r in notes),
-        sharp_pain_events=tuple(mapping.sharp_pain_record(r) for r in events),
-        professional_advice=tuple(mapping.advice_record(r) for r in advice),
-    )
-
+    return _as_history(
+        session, profile_id, _recent_sessions(session, profile_id, since),
+        _recent_screenings(session, profile_id, since),
+        checkins=_rows(session, CheckinRow, profile_id, CheckinRow.day >= since.date()),
+        changes=_recent_changes(session, profile_id, since),
+        notes=_rows(session, NoteRow, profile_id, NoteRow.at >= since),
+    )  # fmt: skip
