@@ -68,6 +68,7 @@ from backcoach.storage.models import (
     SettingRow,
     SharpPainEventRow,
 )
+from backcoach.storage.readcache import CommitWatch, ReadCache
 
 SETTING_KEY_MAX = 64
 _Row = TypeVar("_Row", CheckinRow, PlanChangeRow, DisclaimerAckRow, NoteRow,
@@ -93,6 +94,7 @@ class Journal:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.path = path  # the SQLite file, or None for another database URL
         self.damaged = damaged  # failed its integrity check: open read-only
+        self._reads = ReadCache(CommitWatch(path) if path is not None else None)
 
     # --- opening and closing ------------------------------------------------------------------
 
@@ -137,6 +139,7 @@ class Journal:
         return cls(make_engine(url, read_only=True), path, damaged=True)
 
     def close(self) -> None:
+        self._reads.close()
         self._engine.dispose()
 
     def __enter__(self) -> Journal:
@@ -308,13 +311,18 @@ class Journal:
         size: every disclaimer acknowledgement and screening (a few a month), the latest plan
         change of each exercise and all changes since ``since``, the sessions since ``since``
         plus the one just before (rules compare a pain score with the previous one), and the
-        check-ins and notes since then. Oldest first, as ``history``."""
+        check-ins and notes since then. Oldest first, as ``history``. The answer is kept until
+        the next commit to the journal by anyone (``storage.readcache``)."""
         validate_profile_name(profile)
-        with self.transaction() as session:
-            row = session.scalar(select(Profile).where(Profile.name == profile))
-            if row is None:
-                return History()
-            return _recent_history(session, row.id, since)
+
+        def read() -> History:
+            with self.transaction() as session:
+                row = session.scalar(select(Profile).where(Profile.name == profile))
+                if row is None:
+                    return History()
+                return _recent_history(session, row.id, since)
+
+        return self._reads.get(("recent", profile, since), read)
 
     def has_sessions(self, profile: str) -> bool:
         """Whether the profile has any session at all (one indexed look-up)."""
@@ -328,27 +336,32 @@ class Journal:
 
     def habit_history(self, profile: str, since: datetime) -> History:
         """What the weekly goal and the streak need since ``since``, read by index: sessions
-        (without their sets), check-ins and sharp-pain events."""
+        (without their sets), check-ins and sharp-pain events. Kept until the next commit, as
+        ``recent_history``."""
         validate_profile_name(profile)
-        with self.transaction() as session:
-            owner = session.scalar(select(Profile.id).where(Profile.name == profile))
-            if owner is None:
-                return History()
-            days = session.execute(  # only when and how each session ended: no rows, no sets
-                select(SessionRow.started_at, SessionRow.outcome)
-                .where(SessionRow.profile_id == owner, SessionRow.started_at >= since)
-                .order_by(SessionRow.started_at, SessionRow.id)
-            ).all()
-            checkins = _rows(session, CheckinRow, owner, CheckinRow.day >= since.date())
-            events = _rows(session, SharpPainEventRow, owner, SharpPainEventRow.at >= since)
-            return History(
-                sessions=tuple(
-                    SessionRecord(started_at=at, outcome=SessionOutcome(outcome))
-                    for at, outcome in days
-                ),
-                checkins=tuple(mapping.checkin_record(r) for r in checkins),
-                sharp_pain_events=tuple(mapping.sharp_pain_record(r) for r in events),
-            )
+
+        def read() -> History:
+            with self.transaction() as session:
+                owner = session.scalar(select(Profile.id).where(Profile.name == profile))
+                if owner is None:
+                    return History()
+                days = session.execute(  # only when and how each session ended: no rows, no sets
+                    select(SessionRow.started_at, SessionRow.outcome)
+                    .where(SessionRow.profile_id == owner, SessionRow.started_at >= since)
+                    .order_by(SessionRow.started_at, SessionRow.id)
+                ).all()
+                checkins = _rows(session, CheckinRow, owner, CheckinRow.day >= since.date())
+                events = _rows(session, SharpPainEventRow, owner, SharpPainEventRow.at >= since)
+                return History(
+                    sessions=tuple(
+                        SessionRecord(started_at=at, outcome=SessionOutcome(outcome))
+                        for at, outcome in days
+                    ),
+                    checkins=tuple(mapping.checkin_record(r) for r in checkins),
+                    sharp_pain_events=tuple(mapping.sharp_pain_record(r) for r in events),
+                )
+
+        return self._reads.get(("habits", profile, since), read)
 
     def record_span(self, profile: str) -> tuple[list[datetime], list[date]]:
         """The earliest and latest moments of every kind of record (indexed min/max queries,
