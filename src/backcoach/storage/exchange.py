@@ -490,7 +490,10 @@ def _parse_header(header: dict[str, Any]) -> JournalExportV1:
 def _record(key: str, index: int, value: Any) -> object:
     """One element of a list of the export, validated, as a core record."""
     model = _validated(_LISTS[key], value, (key, index))
-    return model.record()  # type: ignore[attr-defined]
+    try:
+        return model.record()  # type: ignore[attr-defined]
+    except (ValueError, OverflowError) as exc:
+        raise ImportFormatError(f"{key}.{index}: a value cannot be used: {exc}") from None
 
 
 _M = TypeVar("_M", bound=BaseModel)
