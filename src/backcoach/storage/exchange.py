@@ -383,8 +383,6 @@ def import_file(
     members = jsonstream.iter_members(path, _LISTS, limit)
     try:
         return _import_members(journal, members, as_profile, name_allowed)
-    except UnicodeDecodeError:
-        raise ImportFormatError(f"{path} is not a JSON file (not UTF-8 text)") from None
     except safejson.JsonLimitError as exc:
         raise ImportFormatError(f"{path} is not a journal export: {exc}") from None
 
