@@ -98,12 +98,15 @@ def sample_history(sessions: int, end: datetime, seed: int = 12,
     )  # fmt: skip
 
 
-def write_sample_export(path: Path, sessions: int, end: datetime, seed: int = 12) -> None:
+def write_sample_export(
+    path: Path, sessions: int, end: datetime, seed: int = 12, per_day: int = 3
+) -> None:
     """``sample_history`` as a journal export file (profile "sample"), written a session at a
-    time: how the import benchmark and the import memory test get big files."""
+    time: how the import benchmark and the import memory test get big files. An export holds
+    no time before 1970: 100k sessions need ``per_day`` 6."""
     from backcoach.storage.exchange import SessionV1, export_model  # exchange needs the journal
 
-    history = sample_history(sessions, end, seed)
+    history = sample_history(sessions, end, seed, per_day)
     head = export_model("sample", replace(history, sessions=())).model_dump(mode="json")
     del head["sessions"]
     with path.open("w", encoding="utf-8") as out:
