@@ -14,6 +14,7 @@ sets (a long history range is read afresh each time rather than kept).
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -31,14 +32,20 @@ class CommitWatch:
 
     def __init__(self, path: Path) -> None:
         self._lock = threading.Lock()
-        self._connection = sqlite3.connect(
-            path, isolation_level=None, check_same_thread=False, timeout=5
-        )
+        self._connection: sqlite3.Connection | None = None
+        # Never creates the file (mode=rw); with a file it cannot open, nothing is cached.
+        with contextlib.suppress(sqlite3.Error, OSError, ValueError):
+            self._connection = sqlite3.connect(
+                path.resolve().as_uri() + "?mode=rw", uri=True, isolation_level=None,
+                check_same_thread=False, timeout=5,
+            )  # fmt: skip
 
     def version(self) -> int | None:
         """A number that changes after every commit by another connection; None if unknown
         (the file cannot be read: then nothing is cached)."""
         with self._lock:
+            if self._connection is None:
+                return None
             try:
                 row = self._connection.execute("PRAGMA data_version").fetchone()
             except sqlite3.Error:
@@ -47,7 +54,9 @@ class CommitWatch:
 
     def close(self) -> None:
         with self._lock:
-            self._connection.close()
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
 
 
 def _rows(history: History) -> int:
