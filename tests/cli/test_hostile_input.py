@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from backcoach.storage import Journal
 from backcoach.storage.errors import ImportFormatError
-from backcoach.storage.exchange import read_export_file
+from backcoach.storage.exchange import import_file
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -98,8 +99,10 @@ def test_devices_and_pipes_are_refused_at_once(run: Run, tmp_path: Path) -> None
 def test_an_export_above_the_size_limit_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "big.json"
     path.write_text(json.dumps({"format": "backcoach-journal", "pad": "x" * 5000}))
-    with pytest.raises(ImportFormatError, match="too large"):
-        read_export_file(path, max_bytes=1000)
+    with Journal.open(tmp_path / "data") as journal:
+        with pytest.raises(ImportFormatError, match="too large"):
+            import_file(journal, path, max_bytes=1000)
+        assert journal.profiles() == []
 
 
 def test_escape_codes_in_an_imported_note_never_reach_the_terminal(

@@ -267,24 +267,18 @@ def import_(
     ] = None,
 ) -> None:
     """Import a JSON export as a new profile (the exact journal it was exported from)."""
-    from backcoach.storage import import_json
     from backcoach.storage.errors import ImportFormatError
-    from backcoach.storage.exchange import read_export_file
+    from backcoach.storage.exchange import ImportNameError, import_file
 
     if as_profile is not None and not valid_profile_name(as_profile):
         raise UsageError(f"--as {as_profile!r}: {PROFILE_NAME_RULE}")
     app_ctx = get_context(ctx)
     try:
-        data = read_export_file(file)
+        name = import_file(app_ctx.journal(), file, as_profile, name_allowed=valid_profile_name)
+    except ImportNameError as exc:
+        raise UsageError(f"{exc}; import it with --as NAME. {PROFILE_NAME_RULE}") from None
     except ImportFormatError as exc:
         raise InputError(str(exc)) from None
-    stored = data.get("profile") if isinstance(data, dict) else None
-    if as_profile is None and isinstance(stored, str) and not valid_profile_name(stored):
-        raise UsageError(
-            f"the export's profile name {stored!r} is not allowed; import it with --as NAME. "
-            f"{PROFILE_NAME_RULE}"
-        )
-    name = import_json(app_ctx.journal(), data, as_profile)
     app_ctx.console.print(
         f"Imported profile {name!r}. Use it with: backcoach --profile {name} plan"
     )

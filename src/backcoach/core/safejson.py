@@ -39,6 +39,15 @@ def _parse_constant(name: str) -> float:
     raise JsonLimitError(f"not valid JSON ({name} is not a number JSON allows)")
 
 
+def decoder() -> json.JSONDecoder:
+    """A decoder with the same limits as ``loads``, for reading a value at a time
+    (``raw_decode``); it raises ``JsonLimitError`` for numbers and ``RecursionError`` when the
+    nesting is too deep."""
+    return json.JSONDecoder(
+        parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant
+    )
+
+
 def loads(text: str | bytes) -> Any:
     """Parse ``text``; ``JsonLimitError`` for bad JSON, huge or infinite numbers, deep nesting."""
     try:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import csv
 import functools
-import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy.orm import Session
@@ -45,7 +44,13 @@ from backcoach.core.records import (
 from backcoach.core.safejson import MAX_INT
 from backcoach.core.safety import load_screening
 from backcoach.core.text import has_surrogates
-from backcoach.storage.errors import ImportFormatError, StorageError, UnknownProfileError
+from backcoach.storage import jsonstream
+from backcoach.storage.errors import (
+    ImportFormatError,
+    ProfileExistsError,
+    StorageError,
+    UnknownProfileError,
+)
 from backcoach.storage.journal import Journal, validate_profile_name
 from backcoach.storage.models import SettingRow
 from backcoach.storage.psfs import psfs_records, stage_psfs
@@ -216,10 +221,16 @@ class AckV1(_Model):
     version: Annotated[str, Field(min_length=1, max_length=64)]
     at: AwareDatetime
 
+    def record(self) -> DisclaimerAck:
+        return DisclaimerAck(self.version, self.at)
+
 
 class NoteV1(_Model):
     at: AwareDatetime
     text: str
+
+    def record(self) -> Note:
+        return Note(at=self.at, text=self.text)
 
 
 class PsfsActivityV1(_Model):
@@ -299,18 +310,6 @@ class JournalExportV1(_Model):
     professional_advice: list[AdviceV1] = []
     settings: dict[SettingKey, Any] = {}
 
-    def history(self) -> History:
-        return History(
-            sessions=tuple(s.record() for s in self.sessions),
-            checkins=tuple(c.record() for c in self.checkins),
-            screenings=tuple(s.record() for s in self.screenings),
-            plan_changes=tuple(p.record() for p in self.plan_changes),
-            disclaimer_acks=tuple(DisclaimerAck(a.version, a.at) for a in self.disclaimer_acks),
-            notes=tuple(Note(at=n.at, text=n.text) for n in self.notes),
-            sharp_pain_events=tuple(e.record() for e in self.sharp_pain_events),
-            professional_advice=tuple(a.record() for a in self.professional_advice),
-        )
-
 
 def export_model(
     profile: str,
@@ -359,43 +358,153 @@ def import_json(journal: Journal, data: Any, as_profile: str | None = None) -> s
     ``ProfileExistsError``. Either all of it is stored, in one transaction, or nothing.
     Returns the name of the profile created.
     """
-    parsed = parse_export(data)
-    name = validate_profile_name(as_profile if as_profile is not None else parsed.profile)
-    records = [r.record() for r in parsed.psfs]
-
-    def add_psfs_rows(session: Session, profile_id: int) -> None:
-        stage_psfs(session, profile_id, records)
-        session.add_all(
-            SettingRow(profile_id=profile_id, key=key, value=value)
-            for key, value in parsed.settings.items()
-            if value is not None
-        )
-
-    journal.add_history(name, parsed.history(), also=add_psfs_rows)
-    return name
-
-
-def parse_export(data: Any) -> JournalExportV1:
-    """Validate ``data`` as a journal export, with a message a person can act on."""
     if not isinstance(data, dict):
         raise ImportFormatError("this is not a backcoach journal export (expected a JSON object)")
-    if data.get("format") != FORMAT:
+    first = [key for key in ("format", "version") if key in data]  # checked before the rest
+    members = ((key, None, data[key]) for key in [*first, *(k for k in data if k not in first)])
+    return _import_members(journal, members, as_profile)
+
+
+def import_file(
+    journal: Journal,
+    path: Path,
+    as_profile: str | None = None,
+    *,
+    name_allowed: Callable[[str], bool] | None = None,
+    max_bytes: int | None = None,
+) -> str:
+    """``import_json`` of the export in ``path``, read one record at a time
+    (``storage.jsonstream``) so that its size costs no memory. Only a regular file of at most
+    ``max_bytes`` (``MAX_IMPORT_BYTES``) is read. Without ``as_profile`` the export's own
+    profile name must pass ``name_allowed`` too, else ``ImportNameError``."""
+    limit = MAX_IMPORT_BYTES if max_bytes is None else max_bytes
+    if as_profile is not None and as_profile in journal.profiles():  # fail before reading
+        raise _exists(as_profile)
+    members = jsonstream.iter_members(path, _LISTS, limit)
+    try:
+        return _import_members(journal, members, as_profile, name_allowed)
+    except safejson.JsonLimitError as exc:
+        raise ImportFormatError(f"{path} is not a journal export: {exc}") from None
+
+
+class ImportNameError(ImportFormatError):
+    """The export's own profile name breaks the caller's rule; import it under another name."""
+
+
+def _exists(name: str) -> ProfileExistsError:
+    return ProfileExistsError(
+        f"a profile named {name!r} already exists; import it under another name "
+        "or forget the existing one first"
+    )
+
+
+_LISTS: dict[str, type[_Model]] = {
+    "disclaimer_acks": AckV1, "screenings": ScreeningV1, "sessions": SessionV1,
+    "checkins": CheckinV1, "plan_changes": PlanChangeV1, "notes": NoteV1, "psfs": PsfsV1,
+    "sharp_pain_events": SharpPainV1, "professional_advice": AdviceV1,
+}  # fmt: skip
+_HEADER = {"format", "version", "profile", "settings"}
+
+
+class _Setting(BaseModel):
+    key: SettingKey
+    value: Any
+
+
+def _import_members(
+    journal: Journal,
+    members: Iterable[tuple[str, int | None, Any]],
+    as_profile: str | None,
+    name_allowed: Callable[[str], bool] | None = None,
+) -> str:
+    """Validate and store the members of an export as they come, the header checked as soon as
+    it is seen and once more at the end (a member may come after the records)."""
+    header: dict[str, Any] = {}
+
+    def records() -> Iterator[object]:
+        for key, index, value in members:
+            if key in _LISTS:
+                if index is not None:
+                    yield _record(key, index, value)
+                elif not isinstance(value, list):
+                    raise ImportFormatError(_invalid([f"  {key}: Input should be a valid list"]))
+                else:
+                    yield from (_record(key, i, item) for i, item in enumerate(value))
+            elif key in _HEADER:
+                header[key] = value
+                _check_header(header)
+            elif "format" not in header:  # {"hello": 1} is some other file, not a bad export
+                _parse_header(header)
+            else:
+                raise ImportFormatError(_invalid([f"  {key}: Extra inputs are not permitted"]))
+        parsed = _parse_header(header)
+        for key, value in parsed.settings.items():
+            if value is not None:
+                yield _Setting(key=key, value=value)
+
+    def name() -> str:
+        if as_profile is not None:
+            return validate_profile_name(as_profile)
+        stored = _parse_header(header).profile
+        if name_allowed is not None and not name_allowed(stored):
+            raise ImportNameError(f"the export's profile name {stored!r} is not allowed")
+        return validate_profile_name(stored)
+
+    return journal.add_records(records(), name, stage=_stage)
+
+
+def _stage(session: Session, profile_id: int, record: object) -> None:
+    """Store the records ``Journal`` does not know: PSFS and settings."""
+    if isinstance(record, PsfsRecord):
+        stage_psfs(session, profile_id, (record,))
+    elif isinstance(record, _Setting):
+        session.add(SettingRow(profile_id=profile_id, key=record.key, value=record.value))
+    else:
+        raise TypeError(f"cannot store a {type(record).__name__}")
+
+
+def _check_header(header: dict[str, Any]) -> None:
+    """Refuse at once what is not a journal export or is from a newer backcoach."""
+    if "format" in header and header["format"] != FORMAT:
         raise ImportFormatError(
             f'this is not a backcoach journal export (its "format" is not {FORMAT!r})'
         )
-    version = data.get("version")
+    version = header.get("version")
     if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
         raise ImportFormatError(
             f"this export has format version {version}, newer than this backcoach reads "
             f"({VERSION}); upgrade backcoach to import it."
         )
+
+
+def _parse_header(header: dict[str, Any]) -> JournalExportV1:
+    if "format" not in header:
+        raise ImportFormatError(
+            f'this is not a backcoach journal export (its "format" is not {FORMAT!r})'
+        )
+    return _validated(JournalExportV1, header, ())
+
+
+def _record(key: str, index: int, value: Any) -> object:
+    """One element of a list of the export, validated, as a core record."""
+    model = _validated(_LISTS[key], value, (key, index))
     try:
-        parsed = JournalExportV1.model_validate(data)
+        return model.record()  # type: ignore[attr-defined]
+    except (ValueError, OverflowError) as exc:
+        raise ImportFormatError(f"{key}.{index}: a value cannot be used: {exc}") from None
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _validated(model: type[_M], value: Any, where: tuple[str | int, ...]) -> _M:
+    try:
+        parsed = model.model_validate(value)
     except ValidationError as exc:
-        raise ImportFormatError(_describe(exc)) from None
+        raise ImportFormatError(_describe(exc, where)) from None
     except (ValueError, OverflowError) as exc:  # e.g. a time zone pushing a date past year 9999
         raise ImportFormatError(f"the export holds a value that cannot be used: {exc}") from None
-    _check_values(parsed.model_dump())
+    _check_values(parsed.model_dump(), ".".join(["the export", *map(str, where)]))
     return parsed
 
 
@@ -424,48 +533,24 @@ def _check_values(value: Any, where: str = "the export") -> None:
         raise ImportFormatError(f"{where}: the number is far too large")
 
 
-#: The largest export file read (a decade of daily sessions is about 15 MB).
-MAX_IMPORT_BYTES = 64 * 1024 * 1024
+#: The largest export file read (a decade of daily sessions is about 15 MB; reading streams, so
+#: the size costs time, not memory).
+MAX_IMPORT_BYTES = 1024 * 1024 * 1024
 
 
-def read_export_file(path: Path, max_bytes: int = MAX_IMPORT_BYTES) -> Any:
-    """The JSON in ``path``, read with limits: a regular file (not a pipe or a device, which could
-    hang or never end), at most ``max_bytes``, numbers and nesting bounded (``core.safejson``).
-    Raises ``ImportFormatError`` with a message for the person."""
-    try:
-        info = path.stat()
-    except OSError as exc:
-        raise ImportFormatError(f"cannot read {path}: {exc.strerror}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise ImportFormatError(f"{path} is not a regular file (a folder, device or pipe)")
-    if info.st_size > max_bytes:
-        raise ImportFormatError(
-            f"{path} is too large ({info.st_size} bytes; an export is at most {max_bytes})"
-        )
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(max_bytes + 1)
-    except OSError as exc:
-        raise ImportFormatError(f"cannot read {path}: {exc.strerror}") from None
-    if len(raw) > max_bytes:
-        raise ImportFormatError(f"{path} is too large (an export is at most {max_bytes} bytes)")
-    try:
-        return safejson.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ImportFormatError(f"{path} is not a JSON file (not UTF-8 text)") from None
-    except safejson.JsonLimitError as exc:
-        raise ImportFormatError(f"{path} is not a journal export: {exc}") from None
-
-
-def _describe(exc: ValidationError) -> str:
+def _describe(exc: ValidationError, where: tuple[str | int, ...] = ()) -> str:
     errors = exc.errors(include_url=False)
     lines = [
-        f"  {'.'.join(str(part) for part in err['loc']) or '(top)'}: {err['msg']}"
+        f"  {'.'.join(str(part) for part in (*where, *err['loc'])) or '(top)'}: {err['msg']}"
         for err in errors[:_MAX_ERRORS_SHOWN]
     ]
     more = len(errors) - _MAX_ERRORS_SHOWN
     if more > 0:
         lines.append(f"  ... and {more} more")
+    return _invalid(lines)
+
+
+def _invalid(lines: list[str]) -> str:
     return "the journal export is not valid; nothing was imported:\n" + "\n".join(lines)
 
 

@@ -7,14 +7,15 @@ soon as ``add_set`` returns, so killing the process mid-session loses nothing al
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -67,8 +68,11 @@ from backcoach.storage.models import (
     SettingRow,
     SharpPainEventRow,
 )
+from backcoach.storage.readcache import CommitWatch, ReadCache
 
 SETTING_KEY_MAX = 64
+_Row = TypeVar("_Row", CheckinRow, PlanChangeRow, DisclaimerAckRow, NoteRow,
+                SharpPainEventRow, ProfessionalAdviceRow)
 
 
 def validate_profile_name(name: str) -> str:
@@ -90,6 +94,7 @@ class Journal:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.path = path  # the SQLite file, or None for another database URL
         self.damaged = damaged  # failed its integrity check: open read-only
+        self._reads = ReadCache(CommitWatch(path) if path is not None else None)
 
     # --- opening and closing ------------------------------------------------------------------
 
@@ -134,6 +139,7 @@ class Journal:
         return cls(make_engine(url, read_only=True), path, damaged=True)
 
     def close(self) -> None:
+        self._reads.close()
         self._engine.dispose()
 
     def __enter__(self) -> Journal:
@@ -231,35 +237,63 @@ class Journal:
     ) -> None:
         """Store a whole ``History`` as the new profile ``profile``, in one transaction.
 
-        Used by import. Raises ``ProfileExistsError`` if the profile already exists; on any
-        error nothing is stored. Record ids in ``history`` are ignored (new ones are assigned).
-        ``also(session, profile_id)`` stores records kept outside ``History`` (the PSFS) in the
-        same transaction.
+        Raises ``ProfileExistsError`` if the profile already exists; on any error nothing is
+        stored. Record ids in ``history`` are ignored (new ones are assigned). ``also(session,
+        profile_id)`` stores records kept outside ``History`` in the same transaction.
+        """
+        validate_profile_name(profile)
+        records = (*history.disclaimer_acks, *history.screenings, *history.sessions,
+                   *history.checkins, *history.plan_changes, *history.notes,
+                   *history.sharp_pain_events, *history.professional_advice)
+        self.add_records(records, lambda: profile, also=also)
+
+    def add_records(
+        self,
+        records: Iterable[object],
+        name: Callable[[], str],
+        *,
+        stage: Callable[[Session, int, object], None] | None = None,
+        also: Callable[[Session, int], None] | None = None,
+    ) -> str:
+        """Store ``records`` (the records a ``History`` holds, in any mix) as a new profile,
+        in one transaction, reading them one at a time so their number never costs memory.
+
+        Used by import. The rows go under a temporary profile name (the real one may only be
+        known once the file is read) renamed to ``name()`` at the end: until that commit nobody
+        sees any of them, and an error anywhere, even in the last record, stores nothing and
+        touches no existing profile. ``stage(session, profile_id, record)`` stores records of
+        other kinds; ``also`` runs last. Raises ``ProfileExistsError`` if the name is taken.
+        Returns the name.
         """
         with self.transaction() as session:
-            validate_profile_name(profile)
-            if session.scalar(select(Profile.id).where(Profile.name == profile)) is not None:
+            owner = Profile(name=f".importing-{uuid.uuid4().hex}")
+            session.add(owner)
+            session.flush()
+            owner_id = owner.id
+            for count, record in enumerate(records, start=1):
+                row = _row_of(record)
+                if row is None:
+                    if stage is None:
+                        raise TypeError(f"cannot store a {type(record).__name__}")
+                    stage(session, owner_id, record)
+                else:
+                    row.profile_id = owner_id
+                    session.add(row)
+                if count % _BATCH == 0:  # written rows leave memory; the transaction stays open
+                    session.flush()
+                    session.expunge_all()
+            final = validate_profile_name(name())
+            taken = select(Profile.id).where(Profile.name == final, Profile.id != owner_id)
+            if session.scalar(taken) is not None:
                 raise ProfileExistsError(
-                    f"a profile named {profile!r} already exists; import it under another name "
+                    f"a profile named {final!r} already exists; import it under another name "
                     "or forget the existing one first"
                 )
-            owner = Profile(name=profile)
-            owner.disclaimer_acks = [mapping.ack_row(a) for a in history.disclaimer_acks]
-            owner.screenings = [mapping.screening_row(s) for s in history.screenings]
-            owner.sessions = [_session_row(s, s.outcome) for s in history.sessions]
-            owner.checkins = [mapping.checkin_row(c) for c in history.checkins]
-            owner.plan_changes = [mapping.plan_change_row(p) for p in history.plan_changes]
-            owner.notes = [mapping.note_row(n) for n in history.notes]
-            owner.sharp_pain_events = [
-                mapping.sharp_pain_row(e) for e in history.sharp_pain_events
-            ]
-            owner.professional_advice = [
-                mapping.advice_row(a) for a in history.professional_advice
-            ]
-            session.add(owner)
+            session.flush()
+            session.execute(update(Profile).where(Profile.id == owner_id).values(name=final))
             if also is not None:
-                session.flush()
-                also(session, owner.id)
+                also(session, owner_id)
+            return final
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -277,13 +311,18 @@ class Journal:
         size: every disclaimer acknowledgement and screening (a few a month), the latest plan
         change of each exercise and all changes since ``since``, the sessions since ``since``
         plus the one just before (rules compare a pain score with the previous one), and the
-        check-ins and notes since then. Oldest first, as ``history``."""
+        check-ins and notes since then. Oldest first, as ``history``. The answer is kept until
+        the next commit to the journal by anyone (``storage.readcache``)."""
         validate_profile_name(profile)
-        with self.transaction() as session:
-            row = session.scalar(select(Profile).where(Profile.name == profile))
-            if row is None:
-                return History()
-            return _recent_history(session, row.id, since)
+
+        def read() -> History:
+            with self.transaction() as session:
+                row = session.scalar(select(Profile).where(Profile.name == profile))
+                if row is None:
+                    return History()
+                return _recent_history(session, row.id, since)
+
+        return self._reads.get(("recent", profile, since), read)
 
     def has_sessions(self, profile: str) -> bool:
         """Whether the profile has any session at all (one indexed look-up)."""
@@ -297,35 +336,32 @@ class Journal:
 
     def habit_history(self, profile: str, since: datetime) -> History:
         """What the weekly goal and the streak need since ``since``, read by index: sessions
-        (without their sets), check-ins and sharp-pain events."""
+        (without their sets), check-ins and sharp-pain events. Kept until the next commit, as
+        ``recent_history``."""
         validate_profile_name(profile)
-        with self.transaction() as session:
-            owner = session.scalar(select(Profile.id).where(Profile.name == profile))
-            if owner is None:
-                return History()
-            days = session.execute(  # only when and how each session ended: no rows, no sets
-                select(SessionRow.started_at, SessionRow.outcome)
-                .where(SessionRow.profile_id == owner, SessionRow.started_at >= since)
-                .order_by(SessionRow.started_at, SessionRow.id)
-            ).all()
-            checkins = session.scalars(
-                select(CheckinRow)
-                .where(CheckinRow.profile_id == owner, CheckinRow.day >= since.date())
-                .order_by(CheckinRow.day, CheckinRow.id)
-            )
-            events = session.scalars(
-                select(SharpPainEventRow)
-                .where(SharpPainEventRow.profile_id == owner, SharpPainEventRow.at >= since)
-                .order_by(SharpPainEventRow.at, SharpPainEventRow.id)
-            )
-            return History(
-                sessions=tuple(
-                    SessionRecord(started_at=at, outcome=SessionOutcome(outcome))
-                    for at, outcome in days
-                ),
-                checkins=tuple(mapping.checkin_record(r) for r in checkins),
-                sharp_pain_events=tuple(mapping.sharp_pain_record(r) for r in events),
-            )
+
+        def read() -> History:
+            with self.transaction() as session:
+                owner = session.scalar(select(Profile.id).where(Profile.name == profile))
+                if owner is None:
+                    return History()
+                days = session.execute(  # only when and how each session ended: no rows, no sets
+                    select(SessionRow.started_at, SessionRow.outcome)
+                    .where(SessionRow.profile_id == owner, SessionRow.started_at >= since)
+                    .order_by(SessionRow.started_at, SessionRow.id)
+                ).all()
+                checkins = _rows(session, CheckinRow, owner, CheckinRow.day >= since.date())
+                events = _rows(session, SharpPainEventRow, owner, SharpPainEventRow.at >= since)
+                return History(
+                    sessions=tuple(
+                        SessionRecord(started_at=at, outcome=SessionOutcome(outcome))
+                        for at, outcome in days
+                    ),
+                    checkins=tuple(mapping.checkin_record(r) for r in checkins),
+                    sharp_pain_events=tuple(mapping.sharp_pain_record(r) for r in events),
+                )
+
+        return self._reads.get(("habits", profile, since), read)
 
     def record_span(self, profile: str) -> tuple[list[datetime], list[date]]:
         """The earliest and latest moments of every kind of record (indexed min/max queries,
@@ -355,20 +391,10 @@ class Journal:
     # --- writing ------------------------------------------------------------------------------
 
     def add_disclaimer_ack(self, profile: str, ack: DisclaimerAck) -> None:
-        profile_id = self.ensure_profile(profile)
-        with self.transaction() as session:
-            row = mapping.ack_row(ack)
-            row.profile_id = profile_id
-            session.add(row)
+        self._add_rows(profile, [mapping.ack_row(ack)])
 
     def add_screening(self, profile: str, record: ScreeningRecord) -> int:
-        profile_id = self.ensure_profile(profile)
-        with self.transaction() as session:
-            row = mapping.screening_row(record)
-            row.profile_id = profile_id
-            session.add(row)
-            session.flush()
-            return row.id
+        return self._add_rows(profile, [mapping.screening_row(record)])[0]
 
     def clear_screening(
         self,
@@ -456,13 +482,7 @@ class Journal:
 
     def add_sharp_pain_event(self, profile: str, event: SharpPainEvent) -> int:
         """Store a sharp-pain event at once; returns its id."""
-        profile_id = self.ensure_profile(profile)
-        with self.transaction() as session:
-            row = mapping.sharp_pain_row(event)
-            row.profile_id = profile_id
-            session.add(row)
-            session.flush()
-            return row.id
+        return self._add_rows(profile, [mapping.sharp_pain_row(event)])[0]
 
     def update_sharp_pain_event(
         self, profile: str, event_id: int, pain: int | None, note: str | None
@@ -479,13 +499,7 @@ class Journal:
                 row.note = note
 
     def add_professional_advice(self, profile: str, advice: ProfessionalAdvice) -> int:
-        profile_id = self.ensure_profile(profile)
-        with self.transaction() as session:
-            row = mapping.advice_row(advice)
-            row.profile_id = profile_id
-            session.add(row)
-            session.flush()
-            return row.id
+        return self._add_rows(profile, [mapping.advice_row(advice)])[0]
 
     # --- sessions in progress -----------------------------------------------------------------
 
@@ -565,30 +579,44 @@ class Journal:
             mapping.apply_session(row, record, outcome=record.outcome)
 
     def add_plan_changes(self, profile: str, changes: list[PlanChange]) -> None:
-        profile_id = self.ensure_profile(profile)
-        with self.transaction() as session:
-            for change in changes:
-                row = mapping.plan_change_row(change)
-                row.profile_id = profile_id
-                session.add(row)
+        self._add_rows(profile, [mapping.plan_change_row(c) for c in changes])
 
     def add_checkin(self, profile: str, checkin: MorningCheckin) -> int:
-        profile_id = self.ensure_profile(profile)
-        with self.transaction() as session:
-            row = mapping.checkin_row(checkin)
-            row.profile_id = profile_id
-            session.add(row)
-            session.flush()
-            return row.id
+        return self._add_rows(profile, [mapping.checkin_row(checkin)])[0]
 
     def add_note(self, profile: str, note: Note) -> int:
+        return self._add_rows(profile, [mapping.note_row(note)])[0]
+
+    def _add_rows(self, profile: str, rows: list[Any]) -> list[int]:
+        """Store new rows of ``profile`` (created if new) in one transaction; their ids."""
         profile_id = self.ensure_profile(profile)
         with self.transaction() as session:
-            row = mapping.note_row(note)
-            row.profile_id = profile_id
-            session.add(row)
+            for row in rows:
+                row.profile_id = profile_id
+                session.add(row)
             session.flush()
-            return row.id
+            return [row.id for row in rows]
+
+
+#: Records written between two flushes of a long import.
+_BATCH = 500
+
+_ROW_OF: dict[type, Callable[[Any], Any]] = {
+    SessionRecord: lambda s: _session_row(s, s.outcome),
+    DisclaimerAck: mapping.ack_row,
+    ScreeningRecord: mapping.screening_row,
+    MorningCheckin: mapping.checkin_row,
+    PlanChange: mapping.plan_change_row,
+    Note: mapping.note_row,
+    SharpPainEvent: mapping.sharp_pain_row,
+    ProfessionalAdvice: mapping.advice_row,
+}
+
+
+def _row_of(record: object) -> Any:
+    """The new row of a ``History`` record (without its profile), None for other objects."""
+    make = _ROW_OF.get(type(record))
+    return None if make is None else make(record)
 
 
 def _session_row(record: SessionRecord, outcome: SessionOutcome) -> SessionRow:
@@ -603,51 +631,69 @@ def _history(session: Session, profile_id: int) -> History:
         select(SessionRow)
         .where(SessionRow.profile_id == profile_id)
         .options(selectinload(SessionRow.sets))
-        .order_by(SessionRow.started_at, SessionRow.id)
+        .order_by(*_TIME_ORDER[SessionRow])
     )
     screenings = session.scalars(
         select(ScreeningRow)
         .where(ScreeningRow.profile_id == profile_id)
         .options(selectinload(ScreeningRow.answers))
-        .order_by(ScreeningRow.taken_at, ScreeningRow.id)
+        .order_by(*_TIME_ORDER[ScreeningRow])
     )
-    checkins = session.scalars(
-        select(CheckinRow)
-        .where(CheckinRow.profile_id == profile_id)
-        .order_by(CheckinRow.day, CheckinRow.id)
+    return _as_history(
+        session, profile_id, sessions, screenings,
+        checkins=_rows(session, CheckinRow, profile_id),
+        changes=_rows(session, PlanChangeRow, profile_id),
+        notes=_rows(session, NoteRow, profile_id),
+    )  # fmt: skip
+
+
+#: The order of each kind of record in a ``History``: by its time, then as stored.
+_TIME_ORDER: dict[type[Any], tuple[Any, ...]] = {
+    SessionRow: (SessionRow.started_at, SessionRow.id),
+    ScreeningRow: (ScreeningRow.taken_at, ScreeningRow.id),
+    CheckinRow: (CheckinRow.day, CheckinRow.id),
+    PlanChangeRow: (PlanChangeRow.at, PlanChangeRow.id),
+    DisclaimerAckRow: (DisclaimerAckRow.at, DisclaimerAckRow.id),
+    NoteRow: (NoteRow.at, NoteRow.id),
+    SharpPainEventRow: (SharpPainEventRow.at, SharpPainEventRow.id),
+    ProfessionalAdviceRow: (ProfessionalAdviceRow.at, ProfessionalAdviceRow.id),
+}
+
+
+def _rows(session: Session, row: type[_Row], profile_id: int, *where: Any) -> Iterable[_Row]:
+    """The profile's rows of one kind meeting ``where``, in ``History`` order."""
+    return session.scalars(
+        select(row).where(row.profile_id == profile_id, *where).order_by(*_TIME_ORDER[row])
     )
-    changes = session.scalars(
-        select(PlanChangeRow)
-        .where(PlanChangeRow.profile_id == profile_id)
-        .order_by(PlanChangeRow.at, PlanChangeRow.id)
-    )
-    acks = session.scalars(
-        select(DisclaimerAckRow)
-        .where(DisclaimerAckRow.profile_id == profile_id)
-        .order_by(DisclaimerAckRow.at, DisclaimerAckRow.id)
-    )
-    notes = session.scalars(
-        select(NoteRow).where(NoteRow.profile_id == profile_id).order_by(NoteRow.at, NoteRow.id)
-    )
-    events = session.scalars(
-        select(SharpPainEventRow)
-        .where(SharpPainEventRow.profile_id == profile_id)
-        .order_by(SharpPainEventRow.at, SharpPainEventRow.id)
-    )
-    advice = session.scalars(
-        select(ProfessionalAdviceRow)
-        .where(ProfessionalAdviceRow.profile_id == profile_id)
-        .order_by(ProfessionalAdviceRow.at, ProfessionalAdviceRow.id)
-    )
+
+
+def _as_history(
+    session: Session,
+    profile_id: int,
+    sessions: Iterable[SessionRow],
+    screenings: Iterable[ScreeningRow],
+    *,
+    checkins: Iterable[CheckinRow],
+    changes: Iterable[PlanChangeRow],
+    notes: Iterable[NoteRow],
+) -> History:
+    """A ``History`` of the rows read, plus every disclaimer acknowledgement, sharp-pain event
+    and professional advice (few, and every rule that reads them looks at all of them)."""
     return History(
         sessions=tuple(mapping.session_record(r) for r in sessions),
         checkins=tuple(mapping.checkin_record(r) for r in checkins),
         screenings=tuple(mapping.screening_record(r) for r in screenings),
         plan_changes=tuple(mapping.plan_change_record(r) for r in changes),
-        disclaimer_acks=tuple(mapping.ack_record(r) for r in acks),
+        disclaimer_acks=tuple(
+            mapping.ack_record(r) for r in _rows(session, DisclaimerAckRow, profile_id)
+        ),
         notes=tuple(mapping.note_record(r) for r in notes),
-        sharp_pain_events=tuple(mapping.sharp_pain_record(r) for r in events),
-        professional_advice=tuple(mapping.advice_record(r) for r in advice),
+        sharp_pain_events=tuple(
+            mapping.sharp_pain_record(r) for r in _rows(session, SharpPainEventRow, profile_id)
+        ),
+        professional_advice=tuple(
+            mapping.advice_record(r) for r in _rows(session, ProfessionalAdviceRow, profile_id)
+        ),
     )
 
 
@@ -696,12 +742,7 @@ def _recent_changes(session: Session, profile_id: int, since: datetime) -> list[
     rows = {r.id: r for r in session.scalars(mine.where(PlanChangeRow.at >= since))}
     for exercise_id in exercises:
         of_exercise = mine.where(PlanChangeRow.exercise_id == exercise_id)
-        for query in (of_exercise, of_exercise.where(PlanChangeRow.at < since)):
-            latest = session.scalar(
-                query.order_by(PlanChangeRow.at.desc(), PlanChangeRow.id.desc()).limit(1)
-            )
-            if latest is not None:  # the latest, and the one in effect at ``since``
-                rows[latest.id] = latest
+        _keep_latest(session, rows, of_exercise, of_exercise.where(PlanChangeRow.at < since))
     return sorted(rows.values(), key=lambda r: (r.at, r.id))
 
 
@@ -714,13 +755,19 @@ def _recent_screenings(session: Session, profile_id: int, since: datetime) -> li
                      func.json_array_length(ScreeningRow.positive_flags) > 0)
     rows = {r.id: r for r in session.scalars(mine.where(or_(ScreeningRow.taken_at >= since,
                                                                 open_flag)))}
-    for query in (mine, mine.where(ScreeningRow.taken_at < since)):
-        latest = session.scalar(
-            query.order_by(ScreeningRow.taken_at.desc(), ScreeningRow.id.desc()).limit(1)
-        )
-        if latest is not None:  # the latest, and the one in effect at ``since``
-            rows[latest.id] = latest
+    _keep_latest(session, rows, mine, mine.where(ScreeningRow.taken_at < since))
     return sorted(rows.values(), key=lambda r: (r.taken_at, r.id))
+
+
+def _keep_latest(session: Session, rows: dict[int, Any], everything: Any, before: Any) -> None:
+    """Add to ``rows`` the latest row of ``everything`` and the latest of ``before`` (the one
+    in effect at the window's start): two indexed look-ups, in ``History`` order reversed."""
+    for query in (everything, before):
+        (entity,) = query.column_descriptions
+        order = _TIME_ORDER[entity["entity"]]
+        latest = session.scalar(query.order_by(*(c.desc() for c in order)).limit(1))
+        if latest is not None:
+            rows[latest.id] = latest
 
 
 def _last_sharp_pain(session: Session, profile_id: int) -> datetime | None:
@@ -741,41 +788,10 @@ def _recent_history(session: Session, profile_id: int, since: datetime) -> Histo
     last_sharp = _last_sharp_pain(session, profile_id)
     if last_sharp is not None:
         since = min(since, last_sharp - timedelta(seconds=1))
-    events = session.scalars(
-        select(SharpPainEventRow)
-        .where(SharpPainEventRow.profile_id == profile_id)
-        .order_by(SharpPainEventRow.at, SharpPainEventRow.id)
-    )
-    advice = session.scalars(
-        select(ProfessionalAdviceRow)
-        .where(ProfessionalAdviceRow.profile_id == profile_id)
-        .order_by(ProfessionalAdviceRow.at, ProfessionalAdviceRow.id)
-    )
-    acks = session.scalars(
-        select(DisclaimerAckRow)
-        .where(DisclaimerAckRow.profile_id == profile_id)
-        .order_by(DisclaimerAckRow.at, DisclaimerAckRow.id)
-    )
-    checkins = session.scalars(
-        select(CheckinRow)
-        .where(CheckinRow.profile_id == profile_id, CheckinRow.day >= since.date())
-        .order_by(CheckinRow.day, CheckinRow.id)
-    )
-    notes = session.scalars(
-        select(NoteRow).where(NoteRow.profile_id == profile_id, NoteRow.at >= since)
-        .order_by(NoteRow.at, NoteRow.id)
-    )
-    return History(
-        sessions=tuple(mapping.session_record(r)
-                       for r in _recent_sessions(session, profile_id, since)),
-        checkins=tuple(mapping.checkin_record(r) for r in checkins),
-        screenings=tuple(mapping.screening_record(r)
-                         for r in _recent_screenings(session, profile_id, since)),
-        plan_changes=tuple(mapping.plan_change_record(r)
-                           for r in _recent_changes(session, profile_id, since)),
-        disclaimer_acks=tuple(mapping.ack_record(r) for r in acks),
-        notes=tuple(mapping.note_record(r) for r in notes),
-        sharp_pain_events=tuple(mapping.sharp_pain_record(r) for r in events),
-        professional_advice=tuple(mapping.advice_record(r) for r in advice),
-    )
-
+    return _as_history(
+        session, profile_id, _recent_sessions(session, profile_id, since),
+        _recent_screenings(session, profile_id, since),
+        checkins=_rows(session, CheckinRow, profile_id, CheckinRow.day >= since.date()),
+        changes=_recent_changes(session, profile_id, since),
+        notes=_rows(session, NoteRow, profile_id, NoteRow.at >= since),
+    )  # fmt: skip

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -258,3 +259,6 @@ Index("ix_plan_changes_profile_exercise_at", PlanChangeRow.profile_id, PlanChang
       PlanChangeRow.at)
 Index("ix_checkins_profile_day", CheckinRow.profile_id, CheckinRow.day)
 Index("ix_notes_profile_at", NoteRow.profile_id, NoteRow.at)
+# The latest sharp-pain stop, asked by every ``/today`` (migration 0008).
+Index("ix_sessions_profile_outcome_end", SessionRow.profile_id, SessionRow.outcome,
+      func.coalesce(SessionRow.stop_at, SessionRow.started_at))

@@ -59,7 +59,7 @@ def add_psfs(journal: Journal, profile: str, record: PsfsRecord) -> int:
 def stage_psfs(session: Session, profile_id: int, records: Iterable[PsfsRecord]) -> list[PsfsRow]:
     """Add ``records`` of profile ``profile_id`` to ``session`` (the caller's transaction).
 
-    Import uses it with ``Journal.add_history(..., also=...)``, so a journal and its PSFS are
+    Import uses it in ``Journal.add_records(..., stage=...)``, so a journal and its PSFS are
     stored together or not at all.
     """
     rows = []

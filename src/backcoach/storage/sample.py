@@ -7,9 +7,11 @@ red flag that a professional cleared later; a few notes. It has no clinical mean
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from backcoach.core.records import (
     DisclaimerAck,
@@ -94,3 +96,21 @@ def sample_history(sessions: int, end: datetime, seed: int = 12,
         plan_changes=tuple(changes), notes=tuple(notes),
         disclaimer_acks=(DisclaimerAck(version="sample", at=first - timedelta(days=1)),),
     )  # fmt: skip
+
+
+def write_sample_export(
+    path: Path, sessions: int, end: datetime, seed: int = 12, per_day: int = 3
+) -> None:
+    """``sample_history`` as a journal export file (profile "sample"), written a session at a
+    time: how the import benchmark and the import memory test get big files. An export holds
+    no time before 1970: 100k sessions need ``per_day`` 6."""
+    from backcoach.storage.exchange import SessionV1, export_model  # exchange needs the journal
+
+    history = sample_history(sessions, end, seed, per_day)
+    head = export_model("sample", replace(history, sessions=())).model_dump(mode="json")
+    del head["sessions"]
+    with path.open("w", encoding="utf-8") as out:
+        out.write(json.dumps(head)[:-1] + ', "sessions": [\n')
+        for n, record in enumerate(history.sessions):
+            out.write(("" if n == 0 else ",\n") + SessionV1.of(record).model_dump_json())
+        out.write("\n]}\n")

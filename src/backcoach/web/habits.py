@@ -6,6 +6,7 @@ two functions and the templates ``_habits.html`` and ``_card.html`` draw the res
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -30,7 +31,16 @@ def habits_for(state: AppState, profile: str) -> HabitView:
     if state.writer is not None:
         state.writer.wait_idle(0.5)
     since = state.clock.now() - timedelta(days=STREAK_WINDOW_DAYS)
-    recent = state.the_journal().habit_history(profile, since)
+    # Asked from the day's start, the same question all day, so the journal keeps its answer
+    # until the next commit; then cut to the exact window.
+    day_start = since.replace(hour=0, minute=0, second=0, microsecond=0)
+    kept = state.the_journal().habit_history(profile, day_start)
+    recent = replace(
+        kept,
+        sessions=tuple(s for s in kept.sessions if s.started_at >= since),
+        checkins=tuple(c for c in kept.checkins if c.day >= since.date()),
+        sharp_pain_events=tuple(e for e in kept.sharp_pain_events if e.at >= since),
+    )
     return habit_view(recent, today, zone, goal, state.habit_rules)
 
 

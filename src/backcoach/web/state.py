@@ -171,13 +171,15 @@ class AppState:
     def recent_history(self, profile: str) -> History:
         """Enough of the journal for today's decision and plan (``Journal.recent_history``):
         the longest look-back of any rule (screening expiry, referral windows) plus two days,
-        so the answer equals the one from the whole history, at any journal size."""
+        so the answer equals the one from the whole history, at any journal size. The start is
+        rounded down to the hour: a slightly longer window changes no answer, and the same
+        question all hour long lets the journal keep its answer until the next commit."""
         self.history_known(profile)
         referral = self.rules.referral
         days = max(self.screening.expires_after_days, referral.sharp_stops_window_days,
                    referral.worsening_window_days) + 2
         since = self.clock.now() - timedelta(days=days)
-        return self.the_journal().recent_history(profile, since)
+        return self.the_journal().recent_history(profile, _hour_start(since))
 
     def history_since(self, profile: str, since: datetime) -> History:
         """The records of the weeks since ``since`` (``Journal.recent_history``), with the
@@ -218,6 +220,10 @@ class AppState:
             self.today(profile),
             self.zone(profile),
         )
+
+
+def _hour_start(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
 
 
 def app_state(conn: HTTPConnection) -> AppState:
