@@ -104,6 +104,8 @@ def _camera_reps_fill_the_session_log(
     frames = _frames("knee-to-chest", reps=3)
     truth = _sequence("knee-to-chest", reps=3).truth
     true_hold_s = sum(rep.in_position_s for rep in truth.reps) / len(truth.reps)
+    signal = _sequence("knee-to-chest", reps=3).signal_deg
+    true_range_deg = float(signal.max() - signal[:10].mean())
 
     async def scenario() -> list[dict[str, Any]]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in client.cookies.items())}
@@ -119,7 +121,8 @@ def _camera_reps_fill_the_session_log(
     camera_sets = [s for s in state["sets"] if s["source"] == "camera"]
     assert camera_sets == [
         {"exercise_id": "knee-to-chest", "reps": 3, "full_reps": 3,
-         "hold_s": pytest.approx(true_hold_s, abs=1.0), "side": None, "source": "camera"}
+         "hold_s": pytest.approx(true_hold_s, abs=1.0), "side": None, "source": "camera",
+         "range_deg": pytest.approx(true_range_deg, rel=0.15)}
     ]
     assert state["view"]["exercise_id"] == "neck-flexion"  # the dose of 3 was reached
 

@@ -24,7 +24,7 @@ DATABASE_FILENAME = "journal.sqlite3"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest migration in migrations/versions; a test keeps the two in step. Knowing it without
 # loading Alembic lets an up-to-date journal open fast.
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 _VERSION_TABLE = "alembic_version"
 _CORRUPTION_CODES = frozenset({"SQLITE_NOTADB", "SQLITE_CORRUPT"})
 _CORRUPTION_WORDS = ("file is not a database", "database disk image is malformed")
