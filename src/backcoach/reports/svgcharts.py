@@ -23,6 +23,7 @@ W, H = 360, 240
 FONT = 15  # viewBox units; see the module docstring
 _LEFT, _RIGHT, _TOP, _BOTTOM = 34, 12, 22, 62
 _BEFORE, _AFTER, _BARS, _ALERT, _INK = "#0b4f9c", "#8a4b00", "#11652f", "#b00020", "#3f4753"
+_RANGE, _RANGE_RIGHT = "#6a1b9a", "#00695c"
 
 
 @dataclass(frozen=True)
@@ -82,20 +83,24 @@ def _frame(title: str, desc: str, axis: TimeAxis, y_max: float, y_ticks: Sequenc
     return "".join(parts)
 
 
-def _marks(series: Series, axis: TimeAxis, y_max: float) -> list[str]:
+def _marks(series: Series, axis: TimeAxis, y_max: float, unit: str = "") -> list[str]:
+    """A series' line and marks; with ``unit``, each mark carries its value as a tooltip."""
     coords = [(_x(axis, at), _y(v, y_max)) for at, v in series.points]
     body = []
     if len(coords) > 1:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
         body.append(f'<polyline points="{path}" fill="none" stroke="{series.colour}" '
                     f'stroke-width="2" stroke-dasharray="{series.dash}" opacity="0.8"/>')
-    for x, y in coords:
+    for (x, y), (at, value) in zip(coords, series.points, strict=True):
+        tip = (f"<title>{escape(at.strftime('%a %d %b %H:%M'))}: {value:g}{escape(unit)}</title>"
+               if unit else "")
         if series.hollow:
             body.append(f'<rect class="mark" x="{x - 6:.1f}" y="{y - 6:.1f}" width="12" '
-                        f'height="12" fill="none" stroke="{series.colour}" stroke-width="2.5"/>')
+                        f'height="12" fill="none" stroke="{series.colour}" stroke-width="2.5">'
+                        f'{tip}</rect>')
         else:
             body.append(f'<circle class="mark" cx="{x:.1f}" cy="{y:.1f}" r="4.5" '
-                        f'fill="{series.colour}"/>')
+                        f'fill="{series.colour}">{tip}</circle>')
     return body
 
 
@@ -170,3 +175,51 @@ def value_chart(title: str, unit: str, points: Sequence[tuple[datetime, float]],
 def reps_points(sessions: Sequence[SessionRecord]) -> list[tuple[datetime, float]]:
     """Repetitions done in each session that count (held as prescribed), at its start."""
     return [(s.started_at, float(sum(x.counted_reps for x in s.sets))) for s in sessions]
+
+
+@dataclass(frozen=True)
+class RangeMark:
+    """The furthest range of movement the camera measured in one session, for one exercise and
+    side (degrees above the person's own resting position; ``core/motion/range_of_movement.py``)."""
+
+    at: datetime  # the session's local start, so it sits under the session's pain marks
+    exercise_id: str
+    side: str | None
+    range_deg: float
+
+
+def range_marks(sessions: Sequence[SessionRecord]) -> list[RangeMark]:
+    """One mark per session, exercise and side that the camera measured (``started_at`` already
+    in local time). A session without a camera gives none: no point, never a zero."""
+    furthest: dict[tuple[int, str, str | None], float] = {}
+    for index, session in enumerate(sessions):
+        for one in session.sets:
+            if one.range_deg is None:
+                continue
+            key = (index, one.exercise_id, None if one.side is None else one.side.value)
+            furthest[key] = max(furthest.get(key, 0.0), one.range_deg)
+    return [RangeMark(sessions[i].started_at, exercise, side, value)
+            for (i, exercise, side), value in furthest.items()]  # fmt: skip
+
+
+def range_chart(exercise_name: str, marks: Sequence[RangeMark], axis: TimeAxis) -> str | None:
+    """One exercise's range of movement per session, in degrees, on the pain chart's time axis;
+    a sided exercise shows its left side as dots and its right side as open squares."""
+    if not marks:
+        return None
+    sides = sorted({m.side for m in marks}, key=lambda side: side or "")
+    y_max = _nice_max(max(max(m.range_deg for m in marks), 1.0))
+    body: list[str] = []
+    legend: list[tuple[str, str]] = []
+    for side in sides:
+        right = side == "right"
+        colour = _RANGE_RIGHT if right else _RANGE
+        points = tuple(sorted((m.at, m.range_deg) for m in marks if m.side == side))
+        series = Series(side or "range", points, colour, hollow=right, dash="5 4" if right else "")
+        body += _marks(series, axis, y_max, unit="°")
+        legend.append((f"{'□' if right else '●'} {side or 'degrees'}", colour))
+    legend.append(("above rest", _INK))
+    ticks = [y_max * k / 5 for k in range(6)]
+    desc = (f"Range of movement of {exercise_name} in degrees above your resting position, "
+            f"measured by the camera in {len({m.at for m in marks})} sessions, oldest on the left.")
+    return _frame(f"Range of movement: {exercise_name}", desc, axis, y_max, ticks, body, legend)
