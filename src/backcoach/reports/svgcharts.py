@@ -72,7 +72,7 @@ def _frame(title: str, desc: str, axis: TimeAxis, y_max: float, y_ticks: Sequenc
         x = _x(axis, tick.at)
         parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{_TOP}" y2="{base + 4}" '
                      'stroke="#e3e7ec" stroke-width="1"/>')
-        label_x = min(max(_x(axis, tick.label_at), _LEFT + 20), W - _RIGHT - 20)
+        label_x = _LEFT + (W - _LEFT - _RIGHT) * axis.label_fraction(tick)  # inside the axis
         parts.append(_text(label_x, base + 20, tick.label).replace("<text", '<text class="tick"'))
     parts += body
     x = float(_LEFT)
