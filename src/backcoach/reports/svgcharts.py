@@ -10,6 +10,7 @@ the numbers are also in the table under it, so nothing is only visible as a pict
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -152,6 +153,15 @@ def _nice_max(top: float) -> float:
     return float(top)
 
 
+def _round_ticks(top: float) -> tuple[float, list[float]]:
+    """An axis top and at most six round ticks from zero (0, 20, 40, 60, 80 for 66)."""
+    for step in (1, 2, 5, 10, 20, 25, 50, 100):
+        count = max(1, math.ceil(top / step))
+        if count <= 5:
+            return float(step * count), [float(step * k) for k in range(count + 1)]
+    return _nice_max(top), [_nice_max(top) * k / 5 for k in range(6)]
+
+
 def value_chart(title: str, unit: str, points: Sequence[tuple[datetime, float]],
                 axis: TimeAxis, colour: str = _BARS) -> str | None:
     """One value per session as a thin bar at its local time (repetitions, or the range of
@@ -208,7 +218,7 @@ def range_chart(exercise_name: str, marks: Sequence[RangeMark], axis: TimeAxis) 
     if not marks:
         return None
     sides = sorted({m.side for m in marks}, key=lambda side: side or "")
-    y_max = _nice_max(max(max(m.range_deg for m in marks), 1.0))
+    y_max, ticks = _round_ticks(max(m.range_deg for m in marks))
     body: list[str] = []
     legend: list[tuple[str, str]] = []
     for side in sides:
@@ -217,9 +227,10 @@ def range_chart(exercise_name: str, marks: Sequence[RangeMark], axis: TimeAxis) 
         points = tuple(sorted((m.at, m.range_deg) for m in marks if m.side == side))
         series = Series(side or "range", points, colour, hollow=right, dash="5 4" if right else "")
         body += _marks(series, axis, y_max, unit="°")
-        legend.append((f"{'□' if right else '●'} {side or 'degrees'}", colour))
-    legend.append(("above rest", _INK))
-    ticks = [y_max * k / 5 for k in range(6)]
+        legend.append((f"{'□' if right else '●'} {side}", colour) if side else
+                      ("● degrees above rest", colour))  # fmt: skip
+    if sides != [None]:
+        legend.append(("degrees above rest", _INK))
     desc = (f"Range of movement of {exercise_name} in degrees above your resting position, "
             f"measured by the camera in {len({m.at for m in marks})} sessions, oldest on the left.")
     return _frame(f"Range of movement: {exercise_name}", desc, axis, y_max, ticks, body, legend)
