@@ -139,6 +139,12 @@ def _overlap(a: Box, b: Box) -> bool:
                 or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])  # fmt: skip
 
 
+def _overlap_area(a: Box, b: Box) -> float:
+    wide = min(a["x"] + a["width"], b["x"] + b["width"]) - max(a["x"], b["x"])
+    tall = min(a["y"] + a["height"], b["y"] + b["height"]) - max(a["y"], b["y"])
+    return max(0.0, wide) * max(0.0, tall)
+
+
 SAFETY = ("#stop-button", "#sharp-pain-button")
 CONTROLS = ("#next-button", "#pause-button", "#skip-button", "#mute-button")
 OVERLAYS = ("#stage-reps", "#stage-ring", "#stage-cue", ".ov-phase")
@@ -206,6 +212,13 @@ def test_camera_first_layout(
     )
     # While getting into position the demonstration is shown next to the camera.
     assert page.locator("#stage-view").get_attribute("data-show") == "both"
+    # the placement picture is a thumbnail in a corner: the person stays in view
+    page.wait_for_selector("#stage-placement img", state="attached")
+    if page.locator("#stage-placement").is_visible():  # a low landscape phone leaves it out
+        thumb, camera = _box(page, "#stage-placement"), _box(page, "#camera-video")
+        assert _overlap_area(thumb, camera) <= 0.15 * camera["width"] * camera["height"], name
+    assert "Where to put the camera: " in (
+        page.locator("#stage-placement img").get_attribute("alt") or "")
     page.screenshot(path=shots / f"camera_get_ready_{name}.png")
     page.keyboard.press("n")  # into the first hold
     page.wait_for_function("document.getElementById('stage-view').dataset.show === 'camera'")
