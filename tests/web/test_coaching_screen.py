@@ -246,6 +246,35 @@ def test_camera_first_layout(
     page.wait_for_selector("#session-done:not(.hidden)")
 
 
+@pytest.mark.parametrize("name", ["desktop_1366x768", "phone_390x844"])
+def test_practice_draws_the_count_and_the_cue_large_over_the_picture(
+    name: str, camera_server: BackgroundServer, pages: _Pages, shots: Path
+) -> None:
+    page = pages.open(*SIZES[name])
+    page.goto(camera_server.url + "/exercises/knee-to-chest/practice")
+    page.click("#camera-start")
+    page.wait_for_function("document.getElementById('practice-cue').textContent.includes("
+                           "'I can see you') || document.getElementById('camera-reps')"
+                           ".textContent !== '0'", timeout=60_000)  # fmt: skip
+    picture = _box(page, "#camera-video")
+    width, height = SIZES[name]
+    assert _inside(picture, width, height)  # all of the picture in view, above the safety bar
+    for safety in SAFETY:
+        assert not _overlap(picture, _box(page, safety))
+    for overlay in ("#practice-count", "#practice-cue"):
+        box = _box(page, overlay)
+        assert _overlap_area(box, picture) == box["width"] * box["height"], overlay  # inside
+    assert not _overlap(_box(page, "#practice-count"), _box(page, "#practice-cue"))
+    counter_px = page.eval_on_selector("#practice-reps",
+                                       "e => parseFloat(getComputedStyle(e).fontSize)")
+    cue_px = page.eval_on_selector("#practice-cue", "e => parseFloat(getComputedStyle(e).fontSize)")
+    assert counter_px >= MIN_COUNTER_PX and cue_px >= 17
+    assert page.inner_text("#practice-reps") == page.inner_text("#camera-reps")
+    page.screenshot(path=shots / f"practice_{name}.png")
+    page.keyboard.press("s")  # STOP ends the practice camera
+    page.wait_for_function("document.getElementById('practice-cue').textContent === 'Stopped.'")
+
+
 @pytest.fixture(scope="module")
 def plain_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackgroundServer]:
     """No pose model: the demonstration and the timer take the camera's place."""
