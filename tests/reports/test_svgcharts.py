@@ -98,6 +98,8 @@ def test_range_chart_has_no_point_without_a_camera_and_sits_under_the_pain_marks
     assert float(dots[1].get("cy", 0)) < float(dots[0].get("cy", 0))  # further: higher
     root = ET.fromstring(svg)
     assert "Knee-to-chest" in (root.findtext("svg:title", namespaces=NS) or "")
+    desc = root.findtext("svg:desc", namespaces=NS) or ""  # the numbers, in words
+    assert "first 46.5° on Mon 02 Mar 2026" in desc and "latest 52° on Wed 04 Mar 2026" in desc
     assert all(float(t.get("font-size", 0)) == FONT for t in root.iter(f"{{{NS['svg']}}}text"))
     assert range_chart("Knee-to-chest", [], axis) is None
 

@@ -5,7 +5,8 @@ The drawing is 360 units wide with 15-unit text: the SVG scales with its box, so
 phone (about 300 px of chart) the text still renders at 12 px or more. Sessions sit at their
 local time on a ``reports.timeaxis`` axis (hours for one day, up to months for a year), so the
 sessions of one day stand apart. Each chart has a title and description for screen readers, and
-the numbers are also in the table under it, so nothing is only visible as a picture.
+the numbers are also in the table under it (the range of movement's first, latest and furthest
+values are in its description), so nothing is only visible as a picture.
 """
 
 from __future__ import annotations
@@ -232,5 +233,21 @@ def range_chart(exercise_name: str, marks: Sequence[RangeMark], axis: TimeAxis) 
     if sides != [None]:
         legend.append(("degrees above rest", _INK))
     desc = (f"Range of movement of {exercise_name} in degrees above your resting position, "
-            f"measured by the camera in {len({m.at for m in marks})} sessions, oldest on the left.")
+            f"measured by the camera in {len({m.at for m in marks})} sessions, oldest on the left"
+            f"; {_range_summary(marks)}.")
     return _frame(f"Range of movement: {exercise_name}", desc, axis, y_max, ticks, body, legend)
+
+
+def _range_summary(marks: Sequence[RangeMark]) -> str:
+    """The chart's numbers in words (the picture's text alternative): first, last, furthest."""
+    ordered = sorted(marks, key=lambda m: m.at)
+    first, last = ordered[0], ordered[-1]
+    furthest = max(ordered, key=lambda m: m.range_deg)
+
+    def say(m: RangeMark) -> str:
+        side = f" {m.side} side" if m.side else ""
+        return f"{m.range_deg:g}°{side} on {m.at.strftime('%a %d %b %Y')}"
+
+    if first is last:
+        return say(first)
+    return f"first {say(first)}, latest {say(last)}, furthest {say(furthest)}"
