@@ -43,8 +43,9 @@ def test_json_is_one_object_with_the_interface_fields(
     assert data["exercise"] == "hip-flexor-stretch"
     assert data["reps"] == reps and data["sides"] == sides
     for rep in data["rep_events"]:
-        assert set(rep) == {"start", "end", "hold_s", "side", "quality", "faults"}
+        assert set(rep) == {"start", "end", "hold_s", "side", "quality", "faults", "range_deg"}
         assert rep["side"] in ("left", "right") and 0 <= rep["quality"] <= 1
+        assert 5 < rep["range_deg"] < 180  # degrees above the person's own resting position
     for fault in data["faults"]:
         assert set(fault) == {"code", "t", "message"}
     assert data["frames"] > 0 and data["duration_s"] > 0
@@ -56,6 +57,7 @@ def test_readable_summary(recording: tuple[Path, int, dict[str, int]], tmp_path:
     assert result.returncode == 0, result.stderr
     assert f"{reps} repetition(s)" in result.stdout
     assert "Sides: left" in result.stdout
+    assert "Range of movement:" in result.stdout and "above your resting position" in result.stdout
 
 
 @pytest.mark.parametrize(

@@ -213,6 +213,22 @@ def test_camera_mode_counts_reps_from_the_camera_only() -> None:
         session.camera_rep(5.0, None, 1.5, _at(66))
 
 
+def test_a_camera_set_records_its_furthest_range_and_a_timed_set_none() -> None:
+    slow = Pacing(5, 5, camera_grace_s=120)
+    session = GuidedSession(_plan("hip-flexor-stretch"), T0, OK, pacing=slow, camera=True)
+    session.record_pain_before(2, T0)
+    session.tick(_at(60))
+    session.camera_rep(12.0, "left", 0.8, _at(62), range_deg=31.0)
+    (left,) = _sets(session.camera_rep(10.0, None, 0.6, _at(65), range_deg=35.5))
+    assert left.set.range_deg == 35.5
+    with pytest.raises(SessionError, match="range_deg"):
+        session.camera_rep(5.0, None, 0.5, _at(66), range_deg=-1.0)
+    timed = GuidedSession(_plan("knee-to-chest"), T0, OK, pacing=PACE)
+    timed.record_pain_before(2, T0)
+    effects = [e for s in range(0, 400, 5) for e in timed.tick(_at(s))]
+    assert _sets(effects) and all(e.set.range_deg is None for e in _sets(effects))
+
+
 def test_camera_rep_outside_an_exercise_is_ignored() -> None:
     session = GuidedSession(PLAN, T0, OK, pacing=PACE)
     assert session.camera_rep(5.0, None, None, T0) == []

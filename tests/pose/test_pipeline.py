@@ -58,6 +58,9 @@ def test_adaptive_rate_counts_what_every_frame_counts_with_far_fewer_frames(
     assert {f.code for f in every.faults} == {f.code for f in fast.faults}
     for a, b in zip(every.rep_events, fast.rep_events, strict=True):
         assert abs(a.hold_s - b.hold_s) < 0.5
+        assert a.range_deg is not None and b.range_deg is not None
+        # about the same range of movement from fewer frames (they smooth the peak differently)
+        assert abs(a.range_deg - b.range_deg) <= 0.1 * max(a.range_deg, b.range_deg)
 
 
 def test_a_still_body_is_analysed_five_times_a_second(

@@ -67,6 +67,8 @@ def _sets(catalog: Catalog, at: datetime, day: int, camera: bool) -> tuple[SetRe
                     quality=min(1.0, 0.5 + 0.02 * day + 0.1 * len(exercise.id) % 0.3)
                     if camera
                     else None,
+                    # The camera's range of movement grows a little over the weeks.
+                    range_deg=round(20.0 + len(exercise.id) + 0.8 * day, 1) if camera else None,
                 )
             )
             moment = end + timedelta(seconds=20)

@@ -86,6 +86,28 @@ def test_sessions_are_procedures_with_sets_as_observations(
     )
 
 
+def test_camera_range_of_movement_is_a_component_in_degrees(
+    source: ReportSource, bundle: Json
+) -> None:
+    sets = [o for o in _resources(bundle, "Observation") if "component" in o]
+    records = [one for s in source.history.sessions for one in s.sets]
+    ranges = [
+        {c["code"]["coding"][0]["code"]: c for c in o["component"]}.get("range-of-movement")
+        for o in sets
+    ]
+    assert len(ranges) == len(records)
+    for record, component in zip(records, ranges, strict=True):
+        if record.range_deg is None:  # no camera: no component, never a zero
+            assert component is None
+        else:
+            assert component is not None
+            assert component["valueQuantity"] == {
+                "value": record.range_deg, "unit": "deg",
+                "system": "http://unitsofmeasure.org", "code": "deg",
+            }  # fmt: skip
+    assert any(r is None for r in ranges) and any(r is not None for r in ranges)
+
+
 def test_screening_and_psfs_are_questionnaire_responses(source: ReportSource, bundle: Json) -> None:
     questionnaires = {q["url"]: q for q in _resources(bundle, "Questionnaire")}
     responses = _resources(bundle, "QuestionnaireResponse")

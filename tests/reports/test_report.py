@@ -103,7 +103,9 @@ def test_html_is_self_contained(source: ReportSource, tmp_path: Path) -> None:
     write_report(source, out)
     html = out.read_text("utf-8")
     assert html.count('src="data:image/png;base64,') == 4
-    assert html.count('src="data:image/svg+xml;base64,') == 1  # pain: the web page's chart
+    # the web page's charts: pain, and the range of movement of each of the 3 exercises
+    assert html.count('src="data:image/svg+xml;base64,') == 4
+    assert '<section id="range-of-movement">' in html
     assert "http://" not in html and "https://" not in html
     assert "<h2>Sharp-pain stops</h2>" in html
 
@@ -111,13 +113,16 @@ def test_html_is_self_contained(source: ReportSource, tmp_path: Path) -> None:
 def test_charts_follow_the_data(source: ReportSource) -> None:
     data = build_report(source)
     charts = report_charts(data)
-    assert set(charts) == {"adherence", "pain", "exercises", "quality", "psfs"}
-    assert all(chart.png.startswith(b"\x89PNG") for k, chart in charts.items() if k != "pain")
-    assert (charts["pain"].svg or "").startswith("<svg")
-    no_camera = dataclasses.replace(data, quality=(), psfs=())
+    ranges = {f"range-{e.id}" for e in source.catalog}
+    assert set(charts) == {"adherence", "pain", "exercises", "quality", "psfs", *ranges}
+    svgs = {"pain", *ranges}
+    assert all(chart.png.startswith(b"\x89PNG") for k, chart in charts.items() if k not in svgs)
+    assert all((charts[k].svg or "").startswith("<svg") for k in svgs)
+    no_camera = dataclasses.replace(data, quality=(), psfs=(), ranges=())
     assert set(report_charts(no_camera)) == {"adherence", "pain", "exercises"}
     html = render_html(no_camera, charts={})
     assert "The camera was not used in this period." in html
+    assert "The camera did not measure a range of movement in this period." in html
     assert "Not recorded in this period" in html
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 
-from backcoach.core.records import SessionOutcome, SessionRecord, SetRecord
+from backcoach.core.records import SessionOutcome, SessionRecord, SetRecord, SetSource, Side
 from backcoach.reports.svgcharts import (
     FONT,
     W,
     pain_chart,
     pain_marks,
+    range_chart,
+    range_marks,
     reps_points,
     value_chart,
 )
@@ -64,3 +66,48 @@ def test_bars_follow_repetitions_and_text_is_big_enough_for_a_phone() -> None:
     assert heights[1] > heights[0] > heights[2] > 0
     # about 300 px of chart on a 360 px phone: text scales by 300/W
     assert FONT * 300 / W >= 12
+
+
+def _camera_session(hours: float, *ranges: tuple[str, Side | None, float | None]) -> SessionRecord:
+    start = DAY0 + timedelta(hours=hours)
+    sets = tuple(
+        SetRecord(e, 3, 5.0, start, start + timedelta(minutes=2), side=side,
+                  source=SetSource.MANUAL if r is None else SetSource.CAMERA, range_deg=r)
+        for e, side, r in ranges
+    )  # fmt: skip
+    return SessionRecord(start, SessionOutcome.COMPLETED, 3, 2, start + timedelta(minutes=5),
+                         sets=sets)  # fmt: skip
+
+
+def test_range_chart_has_no_point_without_a_camera_and_sits_under_the_pain_marks() -> None:
+    sessions = [
+        _camera_session(0, ("knee-to-chest", None, 40.0), ("knee-to-chest", None, 46.5)),
+        _camera_session(24, ("knee-to-chest", None, None)),  # no camera: no point, not a zero
+        _camera_session(48, ("knee-to-chest", None, 52.0), ("neck-flexion", None, 20.0)),
+    ]
+    axis = time_axis([s.started_at for s in sessions])
+    marks = [m for m in range_marks(sessions) if m.exercise_id == "knee-to-chest"]
+    assert [(m.at, m.range_deg) for m in marks] == [(DAY0, 46.5),
+                                                     (DAY0 + timedelta(hours=48), 52.0)]
+    svg = range_chart("Knee-to-chest", marks, axis) or ""
+    dots = _marks(svg)
+    assert len(dots) == 2
+    pain_xs = [float(d.get("cx", 0)) for d in _marks(pain_chart(pain_marks(sessions), axis) or "")
+               if d.tag.endswith("circle")]  # fmt: skip
+    assert [float(d.get("cx", 0)) for d in dots] == [pain_xs[0], pain_xs[2]]
+    assert float(dots[1].get("cy", 0)) < float(dots[0].get("cy", 0))  # further: higher
+    root = ET.fromstring(svg)
+    assert "Knee-to-chest" in (root.findtext("svg:title", namespaces=NS) or "")
+    desc = root.findtext("svg:desc", namespaces=NS) or ""  # the numbers, in words
+    assert "first 46.5° on Mon 02 Mar 2026" in desc and "latest 52° on Wed 04 Mar 2026" in desc
+    assert all(float(t.get("font-size", 0)) == FONT for t in root.iter(f"{{{NS['svg']}}}text"))
+    assert range_chart("Knee-to-chest", [], axis) is None
+
+
+def test_a_sided_exercise_shows_each_side_as_its_own_series() -> None:
+    sessions = [_camera_session(0, ("hip-flexor-stretch", Side.LEFT, 30.0),
+                                ("hip-flexor-stretch", Side.RIGHT, 30.0))]  # fmt: skip
+    axis = time_axis([s.started_at for s in sessions])
+    marks = _marks(range_chart("Hip flexor stretch", range_marks(sessions), axis) or "")
+    # the left side as a dot, the right side as an open square
+    assert sorted(m.tag.split("}")[1] for m in marks) == ["circle", "rect"]

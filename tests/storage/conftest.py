@@ -68,6 +68,7 @@ def sample_history() -> History:
                         side=Side.RIGHT,
                         source=SetSource.CAMERA,
                         quality=0.8125,
+                        range_deg=37.5,
                     ),
                 ),
                 note="felt stiff at first",

@@ -107,6 +107,32 @@ def test_an_old_export_without_psfs_still_imports(
     assert export_json(journal, "old") == {**exported, "profile": "old", "psfs": []}
 
 
+def test_an_old_export_without_range_of_movement_still_imports(
+    journal: Journal, exported: dict[str, Any]
+) -> None:
+    older = copy.deepcopy(exported)
+    for session in older["sessions"]:
+        for one in session["sets"]:
+            del one["range_deg"]
+    import_json(journal, older, as_profile="old")
+    sets = [one for s in journal.history("old").sessions for one in s.sets]
+    assert [one.range_deg for one in sets] == [None] * len(sets)
+
+
+def test_range_of_movement_round_trips_and_bad_values_are_refused(
+    journal: Journal, exported: dict[str, Any]
+) -> None:
+    ranges = [one.get("range_deg") for s in exported["sessions"] for one in s["sets"]]
+    assert ranges == [None, None, 37.5, None]
+    import_json(journal, exported, as_profile="copy")
+    assert export_json(journal, "copy") == {**exported, "profile": "copy"}
+    bad = copy.deepcopy(exported)
+    bad["sessions"][0]["sets"][2]["range_deg"] = -3
+    with pytest.raises(ImportFormatError, match="range_deg"):
+        import_json(journal, bad, as_profile="bad")
+    assert "bad" not in journal.profiles()
+
+
 def test_import_under_a_new_name(journal: Journal, exported: dict[str, Any]) -> None:
     assert import_json(journal, exported, as_profile="ann-copy") == "ann-copy"
     again = export_json(journal, "ann-copy")
@@ -239,6 +265,7 @@ def test_csv_export_writes_headed_files(
         ("neck-flexion", ""),
     ]
     assert sets[2]["quality"] == "0.8125" and sets[0]["hold_s"] == "12.25"
+    assert [s["range_deg"] for s in sets] == ["", "", "37.5", ""]  # camera set only
     pain = _read(tmp_path / "csv" / "pain.csv")
     assert [(p["kind"], p["pain"]) for p in pain] == [
         ("before_session", "3"),

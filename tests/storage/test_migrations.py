@@ -131,3 +131,31 @@ def test_schema_head_constant_names_the_newest_migration() -> None:
     # SCHEMA_HEAD lets an up-to-date journal open without loading Alembic: a new migration
     # must bump it, or databases would silently stay at the old schema.
     assert head_revision() == SCHEMA_HEAD
+
+
+def test_populated_database_at_0006_gains_range_of_movement_as_null(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    engine = make_engine(sqlite_url(path))
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0006")
+    with engine.begin() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("sets")}
+        assert "range_deg" not in columns
+        connection.execute(text("INSERT INTO profiles (id, name) VALUES (1, 'ann')"))
+        connection.execute(text(
+            "INSERT INTO sessions (id, profile_id, started_at, outcome) "
+            "VALUES (3, 1, '2026-01-05 08:00:00.000000', 'completed')"
+        ))  # fmt: skip
+        connection.execute(text(
+            "INSERT INTO sets (session_id, exercise_id, reps, hold_s, started_at, ended_at, "
+            "source, quality, full_reps) VALUES (3, 'knee-to-chest', 5, 10.0, "
+            "'2026-01-05 08:01:00.000000', '2026-01-05 08:03:00.000000', 'camera', 0.9, 5)"
+        ))  # fmt: skip
+    engine.dispose()
+
+    with Journal.open(tmp_path) as journal:
+        assert current_revision(journal.engine) == SCHEMA_HEAD
+        ((one,),) = [s.sets for s in journal.history("ann").sessions]
+        assert (one.reps, one.quality, one.range_deg) == (5, 0.9, None)

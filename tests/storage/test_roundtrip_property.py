@@ -47,6 +47,7 @@ sets = st.builds(
     side=st.none() | st.sampled_from(Side),
     source=st.sampled_from(SetSource),
     quality=st.none() | st.floats(0, 1),
+    range_deg=st.none() | st.floats(0, 360),
 )
 sessions = st.builds(
     SessionRecord,

@@ -139,6 +139,12 @@ def _overlap(a: Box, b: Box) -> bool:
                 or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])  # fmt: skip
 
 
+def _overlap_area(a: Box, b: Box) -> float:
+    wide = min(a["x"] + a["width"], b["x"] + b["width"]) - max(a["x"], b["x"])
+    tall = min(a["y"] + a["height"], b["y"] + b["height"]) - max(a["y"], b["y"])
+    return max(0.0, wide) * max(0.0, tall)
+
+
 SAFETY = ("#stop-button", "#sharp-pain-button")
 CONTROLS = ("#next-button", "#pause-button", "#skip-button", "#mute-button")
 OVERLAYS = ("#stage-reps", "#stage-ring", "#stage-cue", ".ov-phase")
@@ -206,6 +212,13 @@ def test_camera_first_layout(
     )
     # While getting into position the demonstration is shown next to the camera.
     assert page.locator("#stage-view").get_attribute("data-show") == "both"
+    # the placement picture is a thumbnail in a corner: the person stays in view
+    page.wait_for_selector("#stage-placement img", state="attached")
+    if page.locator("#stage-placement").is_visible():  # a low landscape phone leaves it out
+        thumb, camera = _box(page, "#stage-placement"), _box(page, "#camera-video")
+        assert _overlap_area(thumb, camera) <= 0.15 * camera["width"] * camera["height"], name
+    assert "Where to put the camera: " in (
+        page.locator("#stage-placement img").get_attribute("alt") or "")
     page.screenshot(path=shots / f"camera_get_ready_{name}.png")
     page.keyboard.press("n")  # into the first hold
     page.wait_for_function("document.getElementById('stage-view').dataset.show === 'camera'")
@@ -238,6 +251,35 @@ def test_camera_first_layout(
         page.screenshot(path=shots / f"camera_overdue_{name}.png")
     page.keyboard.press("s")
     page.wait_for_selector("#session-done:not(.hidden)")
+
+
+@pytest.mark.parametrize("name", ["desktop_1366x768", "phone_390x844"])
+def test_practice_draws_the_count_and_the_cue_large_over_the_picture(
+    name: str, camera_server: BackgroundServer, pages: _Pages, shots: Path
+) -> None:
+    page = pages.open(*SIZES[name])
+    page.goto(camera_server.url + "/exercises/knee-to-chest/practice")
+    page.click("#camera-start")
+    page.wait_for_function("document.getElementById('practice-cue').textContent.includes("
+                           "'I can see you') || document.getElementById('camera-reps')"
+                           ".textContent !== '0'", timeout=60_000)  # fmt: skip
+    picture = _box(page, "#camera-video")
+    width, height = SIZES[name]
+    assert _inside(picture, width, height)  # all of the picture in view, above the safety bar
+    for safety in SAFETY:
+        assert not _overlap(picture, _box(page, safety))
+    for overlay in ("#practice-count", "#practice-cue"):
+        box = _box(page, overlay)
+        assert _overlap_area(box, picture) == box["width"] * box["height"], overlay  # inside
+    assert not _overlap(_box(page, "#practice-count"), _box(page, "#practice-cue"))
+    counter_px = page.eval_on_selector("#practice-reps",
+                                       "e => parseFloat(getComputedStyle(e).fontSize)")
+    cue_px = page.eval_on_selector("#practice-cue", "e => parseFloat(getComputedStyle(e).fontSize)")
+    assert counter_px >= MIN_COUNTER_PX and cue_px >= 17
+    assert page.inner_text("#practice-reps") == page.inner_text("#camera-reps")
+    page.screenshot(path=shots / f"practice_{name}.png")
+    page.keyboard.press("s")  # STOP ends the practice camera
+    page.wait_for_function("document.getElementById('practice-cue').textContent === 'Stopped.'")
 
 
 @pytest.fixture(scope="module")

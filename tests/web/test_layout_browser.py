@@ -23,6 +23,7 @@ from backcoach.core.records import (
     SessionOutcome,
     SessionRecord,
     SetRecord,
+    SetSource,
 )
 from backcoach.core.safety import load_disclaimer, load_screening
 from backcoach.storage import Journal
@@ -41,17 +42,23 @@ NOW = datetime.now(UTC)
 
 
 def _session(at: datetime, reps: int, outcome: SessionOutcome = SessionOutcome.COMPLETED,
-             pain: tuple[int | None, int | None] = (3, 2)) -> SessionRecord:
-    sets = (SetRecord("knee-to-chest", reps, 5.0, at, at + timedelta(minutes=2)),) if reps else ()
+             pain: tuple[int | None, int | None] = (3, 2),
+             range_deg: float | None = None) -> SessionRecord:
+    """A session of knee-to-chest; ``range_deg``: counted by the camera, which measured it."""
+    camera = SetSource.CAMERA if range_deg is not None else SetSource.MANUAL
+    sets = (SetRecord("knee-to-chest", reps, 5.0, at, at + timedelta(minutes=2), source=camera,
+                      range_deg=range_deg),) if reps else ()  # fmt: skip
     return SessionRecord(at, outcome, pain[0], pain[1], at + timedelta(minutes=6), sets=sets,
                          stop_exercise_id="knee-to-chest" if outcome == "sharp_pain" else None)
 
 
 def seed(data_dir: Path, profile: str = "default") -> None:
-    """Onboarded, three weeks of sessions, three on yesterday, two stopped at the start."""
+    """Onboarded, three weeks of sessions, three on yesterday, two stopped at the start; every
+    other session of the three weeks with the camera, its range of movement growing."""
     screening = load_screening()
     yesterday = (NOW - timedelta(days=1)).replace(hour=7, minute=0, second=0, microsecond=0)
-    sessions = [_session(NOW - timedelta(days=d, hours=1), 4 + d % 3, pain=(3 + d % 2, 2))
+    sessions = [_session(NOW - timedelta(days=d, hours=1), 4 + d % 3, pain=(3 + d % 2, 2),
+                         range_deg=70.0 - d if d % 4 == 0 else None)
                 for d in range(2, 21, 2)]  # fmt: skip
     sessions += [_session(yesterday + timedelta(hours=h), 5, pain=(4, 4)) for h in (0, 5, 10)]
     sessions.append(_session(NOW - timedelta(days=5), 0, SessionOutcome.STOPPED, (3, None)))
@@ -112,7 +119,8 @@ def _small_targets(page: Page) -> list[str]:
         const small = [];
         const items = document.querySelectorAll(
           'button, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, ' +
-          'nav a, .button, .range-tabs a, label.choice, summary, .settings-link');
+          'nav a, .button, .range-tabs a, label.choice, summary, .settings-link, ' +
+          'a.skip, a.brand, h1 > a, h2 > a, h3 > a, #habits a');
         for (const el of items) {
           const r = el.getBoundingClientRect();
           if (r.width === 0 && r.height === 0) continue;  // hidden
@@ -164,8 +172,8 @@ def test_history_is_readable_in_local_time(
     page = _page(browser, size)
     page.goto(seeded.url + "/history?range=month")
     charts = page.locator("svg.chart")
-    assert charts.count() == 2
-    for i in range(2):
+    assert charts.count() == 3  # pain, knee-to-chest's range of movement, repetitions
+    for i in range(3):
         box = charts.nth(i).bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= SIZES[size][0]
         # every label in the chart renders at 12 px or more
@@ -175,7 +183,7 @@ def test_history_is_readable_in_local_time(
     # the three sessions of yesterday (07:00, 12:00, 17:00) sit apart: a little on a month's
     # axis, clearly on a week's
     assert min(_gaps(page)) > 1
-    if size == "laptop":  # pain and movement side by side
+    if size == "laptop":  # pain and range of movement side by side
         first, second = (charts.nth(i).bounding_box() for i in range(2))
         assert first and second and abs(first["y"] - second["y"]) < 2
     # the table fits (reflowed on phones), sessions stopped at the start are folded away
@@ -197,6 +205,58 @@ def test_history_is_readable_in_local_time(
 
 
 @pytest.mark.parametrize("size", list(SIZES))
+def test_range_of_movement_sits_beside_pain_on_one_time_axis(
+    browser: Browser, seeded: BackgroundServer, size: str, shots: Path
+) -> None:
+    page = _page(browser, size)
+    page.goto(seeded.url + "/history?range=month")
+    chart = page.locator("svg#range-of-movement-knee-to-chest-stretch")
+    figure = page.locator("figure.chart-card", has=chart)
+    assert figure.locator("figcaption").inner_text() == "Range of movement: Knee-to-chest stretch"
+    # five camera sessions, five points: the sessions without a camera have none (not a zero)
+    range_xs = [float(x) for x in chart.locator("circle.mark").evaluate_all(
+        "(marks) => marks.map(m => m.getAttribute('cx'))")]  # fmt: skip
+    assert len(range_xs) == 5
+    tips = chart.locator("circle.mark title").evaluate_all("(ts) => ts.map(t => t.textContent)")
+    assert sorted(float(t.split(": ")[1].rstrip("°")) for t in tips) == [50, 54, 58, 62, 66]
+    # the same time axis as the pain chart: each point under its session's pain mark
+    pain = page.locator("svg#pain-before-and-after-sessions")
+    pain_xs = {float(x) for x in pain.locator("circle.mark").evaluate_all(
+        "(marks) => marks.map(m => m.getAttribute('cx'))")}  # fmt: skip
+    assert set(range_xs) <= pain_xs
+    assert chart.get_attribute("data-unit") == pain.get_attribute("data-unit")
+    box = chart.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= SIZES[size][0]
+    _no_horizontal_scroll(page)
+    page.screenshot(path=shots / f"{size}_history_range_page.png", full_page=True)
+    figure.evaluate("(f) => f.scrollIntoView({block: 'start'})")  # the chart as one sees it
+    page.screenshot(path=shots / f"{size}_history_range.png")
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_each_history_table_cell_reads_as_one_value(
+    browser: Browser, seeded: BackgroundServer, size: str
+) -> None:
+    page = _page(browser, size)
+    page.goto(seeded.url + "/history?range=month")
+    row = page.locator("#sessions-table tr[data-outcome='sharp_pain']")
+    for cell in row.locator("td").all():
+        value = cell.locator(":scope > .cell")
+        assert value.count() == 1  # the whole value in one box: text and notes together
+        assert cell.evaluate("(td) => [...td.childNodes].every(n => n.nodeType === 1 || "
+                             "!n.textContent.trim())")  # fmt: skip
+    result = row.locator("td[data-label='Result'] > .cell")
+    text = result.inner_text()
+    assert text.startswith("Sharp pain stop") and "during Knee-to-chest stretch" in text
+    if size != "laptop":  # reflowed: the label on the left, the value to its right
+        label_right = row.locator("td[data-label='Result']").evaluate(
+            "(td) => td.getBoundingClientRect().left + "
+            "parseFloat(getComputedStyle(td, '::before').width)")  # fmt: skip
+        value_box = result.bounding_box()
+        assert value_box and value_box["x"] >= label_right
+
+
+@pytest.mark.parametrize("size", list(SIZES))
 def test_the_report_reads_on_every_screen(
     browser: Browser, seeded: BackgroundServer, size: str, shots: Path
 ) -> None:
@@ -206,10 +266,15 @@ def test_the_report_reads_on_every_screen(
     html = page.request.get(seeded.url + "/reports/report.html").text()
     page.set_content(html)
     _no_horizontal_scroll(page)
-    pain = page.locator("img.web-chart")
-    box = pain.bounding_box()
-    assert box and 250 <= box["width"] <= SIZES[size][0]
-    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", pain.element_handle())
+    charts = page.locator("img.web-chart")
+    assert charts.count() == 2  # pain, and knee-to-chest's range of movement (camera sessions)
+    for chart in charts.all():
+        box = chart.bounding_box()
+        assert box and 250 <= box["width"] <= SIZES[size][0]
+        assert page.evaluate("(img) => img.complete && img.naturalWidth > 0",
+                             chart.element_handle())  # fmt: skip
+    assert "Range of movement: Knee-to-chest stretch" in page.locator(
+        "#range-of-movement").inner_text()  # fmt: skip
     page.screenshot(path=shots / f"{size}_report.png", full_page=True)
 
 

@@ -16,6 +16,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.typing import Origin
 
+from backcoach.storage import Journal
 from backcoach.synthetic import SyntheticSequence, generate, simple_spec
 from backcoach.web.server import BackgroundServer, browser_client
 from backcoach.web.settings import WebSettings
@@ -86,15 +87,22 @@ def test_landmark_frames_are_analysed_and_counted(server: BackgroundServer) -> N
 
 
 def test_camera_reps_fill_the_session_log(real_time_server: BackgroundServer,
-                                          screen: Screen) -> None:
+                                          screen: Screen, settings: WebSettings) -> None:
     server = real_time_server
     with browser_client(server.url, timeout=10) as client:
-        _camera_reps_fill_the_session_log(client, server, screen)
+        session_id = _camera_reps_fill_the_session_log(client, server, screen)
+        sets = client.get(f"/api/sessions/{session_id}").json()["sets"]
+    shown = [s["range_deg"] for s in sets if s["source"] == "camera"]
+    # the journal keeps the range of movement the camera measured with the set
+    with Journal.open(settings.data_dir) as journal:
+        (session,) = journal.history(settings.profile).sessions
+        assert [s.range_deg for s in session.sets if s.source.value == "camera"] == shown
+        assert len(shown) == 1 and shown[0] is not None and shown[0] > 20
 
 
 def _camera_reps_fill_the_session_log(
     client: httpx.Client, server: BackgroundServer, screen: Screen
-) -> None:
+) -> int:
     screen(client)
     started = client.post("/api/sessions", json={"camera": True}).json()
     url = f"/api/sessions/{started['id']}/actions"
@@ -104,6 +112,8 @@ def _camera_reps_fill_the_session_log(
     frames = _frames("knee-to-chest", reps=3)
     truth = _sequence("knee-to-chest", reps=3).truth
     true_hold_s = sum(rep.in_position_s for rep in truth.reps) / len(truth.reps)
+    signal = _sequence("knee-to-chest", reps=3).signal_deg
+    true_range_deg = float(signal.max() - signal[:10].mean())
 
     async def scenario() -> list[dict[str, Any]]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in client.cookies.items())}
@@ -119,9 +129,11 @@ def _camera_reps_fill_the_session_log(
     camera_sets = [s for s in state["sets"] if s["source"] == "camera"]
     assert camera_sets == [
         {"exercise_id": "knee-to-chest", "reps": 3, "full_reps": 3,
-         "hold_s": pytest.approx(true_hold_s, abs=1.0), "side": None, "source": "camera"}
+         "hold_s": pytest.approx(true_hold_s, abs=1.0), "side": None, "source": "camera",
+         "range_deg": pytest.approx(true_range_deg, rel=0.15)}
     ]
     assert state["view"]["exercise_id"] == "neck-flexion"  # the dose of 3 was reached
+    return int(started["id"])
 
 
 @pytest.mark.parametrize(

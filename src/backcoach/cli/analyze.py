@@ -20,6 +20,7 @@ from backcoach.cli.errors import InputError
 from backcoach.cli.safety import require_exercise_allowed
 from backcoach.core.catalog import Exercise
 from backcoach.core.motion.calibration import Calibration, CalibrationError
+from backcoach.core.motion.range_of_movement import summary_range_deg
 from backcoach.core.motion.types import AnalysisSummary
 from backcoach.pose.landmark_file import LandmarkFileError
 from backcoach.usecases import calibration as own_range
@@ -152,14 +153,18 @@ def print_summary(console: Console, exercise: Exercise, summary: AnalysisSummary
         console.print(f"Sides: left {summary.sides['left']}, right {summary.sides['right']}")
     if summary.rep_events:
         table = Table()
-        for column in ("#", "start s", "end s", "hold s", "side", "quality", "faults"):
+        for column in ("#", "start s", "end s", "hold s", "side", "range °", "quality", "faults"):
             table.add_column(column)
         for number, rep in enumerate(summary.rep_events, start=1):
             table.add_row(
                 str(number), f"{rep.start:.1f}", f"{rep.end:.1f}", f"{rep.hold_s:.1f}",
-                rep.side or "-", f"{rep.quality:.2f}", ", ".join(rep.faults) or "-",
+                rep.side or "-", "-" if rep.range_deg is None else f"{rep.range_deg:.0f}",
+                f"{rep.quality:.2f}", ", ".join(rep.faults) or "-",
             )
         console.print(table)
+        reached = summary_range_deg(summary)
+        if reached is not None:
+            console.print(f"Range of movement: {reached:.0f}° above your resting position")
     else:
         console.print("No repetition reached and held the target position.")
     if summary.faults:

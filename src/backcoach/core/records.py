@@ -66,6 +66,9 @@ class SetRecord:
     # Repetitions that reached the prescribed hold (or that the camera counted). ``None`` for
     # sets stored before this was recorded: then every repetition counts.
     full_reps: int | None = None
+    # How far the person moved above their own resting level (degrees of the exercise's
+    # analysed signal, core/motion/range_of_movement.py); ``None`` when no camera was used.
+    range_deg: float | None = None
 
     @property
     def counted_reps(self) -> int:

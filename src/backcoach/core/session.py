@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from backcoach.core.motion.range_of_movement import set_range_deg
 from backcoach.core.pain import PainScoreError, validate_pain
 from backcoach.core.plan import DailyPlan, PlanItem
 from backcoach.core.records import SessionOutcome, SessionRecord, SetRecord, SetSource, Side
@@ -185,6 +186,7 @@ class GuidedSession:
         self._holds: list[float] = []
         self._full_reps = 0  # reps on this side that reached the prescribed hold (or camera)
         self._qualities: list[float] = []
+        self._ranges: list[float] = []  # camera repetitions' ranges of movement (degrees)
         self._camera_used = False
         self._sets: list[SetRecord] = []
         self._pain_before: int | None = None
@@ -478,9 +480,10 @@ class GuidedSession:
             if self._qualities
             else None,
             full_reps=self._full_reps,
+            range_deg=set_range_deg(self._ranges) if self._camera_used else None,
         )
         self._sets.append(record)
-        self._holds, self._qualities = [], []
+        self._holds, self._qualities, self._ranges = [], [], []
         self._full_reps = 0
         self._camera_used = False
         self._set_started_at = None
@@ -530,17 +533,21 @@ class GuidedSession:
         return [Cue("Carry on.")]
 
     def camera_rep(
-        self, hold_s: float, side: str | None, quality: float | None, now: datetime
+        self, hold_s: float, side: str | None, quality: float | None, now: datetime,
+        *, range_deg: float | None = None,
     ) -> list[SessionEffect]:
         """A repetition the camera saw, counted for the current exercise and side.
 
         Ignored outside an exercise. A repetition on the wrong side is not counted; the returned
-        cue says which side is due.
+        cue says which side is due. ``range_deg`` is how far the person moved above their own
+        resting level (the set records the largest, ``core/motion/range_of_movement.py``).
         """
         if not math.isfinite(hold_s) or hold_s < 0:
             raise SessionError(f"hold_s must be a non-negative number of seconds, not {hold_s!r}")
         if quality is not None and not 0.0 <= quality <= 1.0:
             raise SessionError(f"quality must be between 0 and 1, not {quality!r}")
+        if range_deg is not None and not (math.isfinite(range_deg) and 0.0 <= range_deg <= 360.0):
+            raise SessionError(f"range_deg must be between 0 and 360 degrees, not {range_deg!r}")
         now = self._clock(now)
         due = self._side() if self._item() else None
         if self.state not in (SessionState.GET_READY, SessionState.HOLD, SessionState.REST):
@@ -548,6 +555,8 @@ class GuidedSession:
         if due is not None and side is not None and side != due.value:
             return [Cue(f"Now the {due.value} side: the {due.value} leg steps back.")]
         self._camera_used = True
+        if range_deg is not None:
+            self._ranges.append(range_deg)
         if self.state is not SessionState.HOLD:
             self._hold_started_at = now - timedelta(seconds=hold_s)
         return self._finish_rep(now, float(hold_s), quality, full=True)

@@ -28,7 +28,7 @@ from backcoach.reports.summary import (
     QualityPoint,
     ReportData,
 )
-from backcoach.reports.svgcharts import PainMark
+from backcoach.reports.svgcharts import PainMark, RangeMark, range_chart
 from backcoach.reports.svgcharts import pain_chart as svg_pain_chart
 from backcoach.reports.timeaxis import TimeAxis, time_axis
 
@@ -159,6 +159,22 @@ def pain_chart(points: Sequence[PainPoint], axis: TimeAxis) -> Chart:
     return Chart("pain", "Pain before and after sessions", alt, svg=svg)
 
 
+def range_charts(marks: Sequence[RangeMark], names: Sequence[tuple[str, str]],
+                 axis: TimeAxis) -> dict[str, Chart]:  # fmt: skip
+    """Each exercise's range of movement (camera sessions only), keyed ``range-<exercise id>``:
+    the History page's SVG charts, on the pain chart's time axis."""
+    charts: dict[str, Chart] = {}
+    for exercise_id, name in names:
+        mine = [m for m in marks if m.exercise_id == exercise_id]
+        svg = range_chart(name, mine, axis)
+        if svg is not None:
+            title = f"Range of movement: {name}"
+            alt = (f"{title}, degrees above the resting position, in "
+                   f"{len({m.at for m in mine})} camera sessions.")
+            charts[f"range-{exercise_id}"] = Chart(f"range-{exercise_id}", title, alt, svg=svg)
+    return charts
+
+
 def exercise_chart(exercises: Sequence[ExerciseSummary], axis: TimeAxis) -> Chart:
     """Repetitions per day and mean hold per repetition, one line per exercise."""
     figure, (reps_ax, hold_ax) = _figure(1, 2, height_in=2.4)
@@ -228,7 +244,7 @@ def psfs_chart(rows: Sequence[PsfsRow], axis: TimeAxis) -> Chart:
 def report_charts(data: ReportData) -> dict[str, Chart]:
     """Every chart the data supports, keyed by section; sections without data get none."""
     charts: dict[str, Chart] = {}
-    times = [p.at for p in data.pain] + [q.at for q in data.quality]
+    times = [p.at for p in data.pain] + [q.at for q in data.quality] + [r.at for r in data.ranges]
     first = data.first_day or (min(times).date() if times else None)
     if first is None:
         return charts
@@ -239,6 +255,8 @@ def report_charts(data: ReportData) -> dict[str, Chart]:
         charts["adherence"] = adherence_chart(data.adherence, days)
     if any(p.before is not None or p.after is not None for p in data.pain):
         charts["pain"] = pain_chart(data.pain, moments)
+    names = [(e.exercise_id, e.name) for e in data.exercises]
+    charts.update(range_charts(data.ranges, names, moments))
     if any(e.days for e in data.exercises):
         charts["exercises"] = exercise_chart(data.exercises, days)
     if data.quality:

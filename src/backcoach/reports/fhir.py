@@ -7,7 +7,8 @@ What goes in, and how it is coded:
   LOINC 72514-3 (pain severity, 0-10 verbal numeric rating), ``valueInteger``.
 - Each session: a ``Procedure`` (SNOMED CT 229065009, exercise therapy) with its period and
   status; each exercise set an ``Observation`` (``partOf`` the procedure) with repetitions, mean
-  hold, duration, side and camera form quality as components.
+  hold, duration, side, camera form quality and the range of movement the camera measured
+  (UCUM ``deg``: the peak above the person's own resting position) as components.
 - Red-flag screening: a ``QuestionnaireResponse`` per screening with its ``Questionnaire``; a
   positive result or a professional's clearance is an extra ``Observation`` derived from it.
 - PSFS: a ``QuestionnaireResponse`` per rating with its ``Questionnaire``.
@@ -269,6 +270,11 @@ def _set_components(one: SetRecord) -> Iterator[Json]:
     if one.quality is not None:
         quality = {"value": round(one.quality * 100, 1), "unit": "%", "system": UCUM, "code": "%"}
         yield _component("form-quality", "Form quality from the camera", valueQuantity=quality)
+    if one.range_deg is not None:
+        degrees = {"value": round(one.range_deg, 1), "unit": "deg", "system": UCUM, "code": "deg"}
+        yield _component("range-of-movement",
+                         "Range of movement above the resting position, from the camera",
+                         valueQuantity=degrees)  # fmt: skip
 
 
 def _add_set(builder: _BundleBuilder, one: SetRecord, key: str, procedure_ref: str) -> None:

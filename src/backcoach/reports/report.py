@@ -69,6 +69,7 @@ def render_html(data: ReportData, charts: dict[str, Chart] | None = None) -> str
     return template.render(
         data=data,
         charts=drawn,
+        range_charts=[c for key, c in drawn.items() if key.startswith("range-")],
         css=Markup(stylesheet()),  # our own file: must not be HTML-escaped inside <style>
         adherence_rows=adherence_rows(data.adherence),
         glance=_glance(data),

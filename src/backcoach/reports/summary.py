@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from backcoach.core.catalog import Catalog, UnknownExerciseError
@@ -26,6 +26,7 @@ from backcoach.core.records import (
     SetSource,
 )
 from backcoach.reports.period import ReportPeriod
+from backcoach.reports.svgcharts import RangeMark, range_marks
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,8 @@ class ReportData:
     psfs: tuple[PsfsRow, ...]
     psfs_attribution: str
     tz_name: str
+    #: The camera's range of movement per session, exercise and side (none without a camera).
+    ranges: tuple[RangeMark, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -187,6 +190,7 @@ def build_report(source: ReportSource) -> ReportData:
         psfs=ctx.psfs(),
         psfs_attribution=source.psfs_attribution,
         tz_name=_tz_name(source.tz, source.generated_at),
+        ranges=ctx.ranges(),
     )
 
 
@@ -351,6 +355,10 @@ class _Context:
             for s in self._sets()
             if s.source is SetSource.CAMERA and s.quality is not None
         )
+
+    def ranges(self) -> tuple[RangeMark, ...]:
+        local = [replace(s, started_at=self._local(s.started_at)) for s in self.sessions]
+        return tuple(range_marks(local))
 
     def sharp_stops(self) -> tuple[SharpStop, ...]:
         """Sharp-pain stops of sessions and SHARP PAIN pressed outside one, in time order."""

@@ -78,13 +78,15 @@ class SetV1(_Model):
     source: SetSource = SetSource.MANUAL
     quality: Annotated[float, Field(ge=0, le=1)] | None = None
     full_reps: Count | None = None
+    # Added without a version bump: exports written before it have no such key (None).
+    range_deg: Annotated[float, Field(ge=0, le=360)] | None = None
 
     @classmethod
     def of(cls, r: SetRecord) -> SetV1:
         return cls(
             exercise_id=r.exercise_id, reps=r.reps, hold_s=float(r.hold_s),
             started_at=r.started_at, ended_at=r.ended_at, side=r.side, source=r.source,
-            quality=r.quality, full_reps=r.full_reps,
+            quality=r.quality, full_reps=r.full_reps, range_deg=r.range_deg,
         )  # fmt: skip
 
     def record(self) -> SetRecord:
@@ -92,6 +94,7 @@ class SetV1(_Model):
             exercise_id=self.exercise_id, reps=self.reps, hold_s=self.hold_s,
             started_at=self.started_at, ended_at=self.ended_at, side=self.side,
             source=self.source, quality=self.quality, full_reps=self.full_reps,
+            range_deg=self.range_deg,
         )  # fmt: skip
 
 
@@ -562,7 +565,7 @@ SESSION_COLUMNS = (
 )  # fmt: skip
 SET_COLUMNS = (
     "session_id", "set_id", "exercise_id", "side", "reps", "hold_s", "source", "quality",
-    "started_at", "ended_at",
+    "range_deg", "started_at", "ended_at",
 )  # fmt: skip
 PAIN_COLUMNS = ("at", "day", "kind", "pain", "feeling", "session_id")
 PLAN_COLUMNS = (
@@ -619,7 +622,7 @@ def _set_rows(history: History) -> Iterable[Sequence[object]]:
         for r in s.sets:
             yield (
                 s.id, r.id, r.exercise_id, r.side.value if r.side else None, r.reps, r.hold_s,
-                r.source.value, r.quality, r.started_at, r.ended_at,
+                r.source.value, r.quality, r.range_deg, r.started_at, r.ended_at,
             )  # fmt: skip
 
 

@@ -60,6 +60,7 @@ def set_row(record: SetRecord) -> SetRow:
         source=SetSource(record.source).value,
         quality=None if record.quality is None else float(record.quality),
         full_reps=record.full_reps,
+        range_deg=None if record.range_deg is None else float(record.range_deg),
     )
 
 
@@ -75,6 +76,7 @@ def set_record(row: SetRow) -> SetRecord:
         quality=row.quality,
         id=row.id,
         full_reps=row.full_reps,
+        range_deg=row.range_deg,
     )
 
 

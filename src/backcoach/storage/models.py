@@ -126,6 +126,7 @@ class SetRow(Base):
     source: Mapped[str] = mapped_column(String(10))
     quality: Mapped[float | None] = mapped_column(Float)
     full_reps: Mapped[int | None] = mapped_column(Integer)
+    range_deg: Mapped[float | None] = mapped_column(Float)  # camera sets only (migration 0007)
 
     session: Mapped[SessionRow] = relationship(back_populates="sets")
 

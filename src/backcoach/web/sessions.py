@@ -264,15 +264,18 @@ class SessionHub:
                     "hold_s": s.hold_s,
                     "side": s.side.value if s.side else None,
                     "source": s.source.value,
+                    "range_deg": s.range_deg,
                 }
                 for s in live.guided.record().sets
             ],
         }
 
     def camera_rep(
-        self, live: LiveSession, hold_s: float, side: str | None, quality: float | None
+        self, live: LiveSession, hold_s: float, side: str | None, quality: float | None,
+        range_deg: float | None = None,
     ) -> None:
-        """A repetition the camera counted; it fills the session log like a timed one.
+        """A repetition the camera counted; it fills the session log like a timed one (with
+        the range of movement it reached, when the analyser measured one).
 
         Not counted when the safety check ends the session (see ``safety_check``).
         """
@@ -281,7 +284,7 @@ class SessionHub:
         now = self._state.clock.now()
         self.seen(live)
         before = _progress_key(live.guided, now)
-        effects = live.guided.camera_rep(hold_s, side, quality, now)
+        effects = live.guided.camera_rep(hold_s, side, quality, now, range_deg=range_deg)
         if _progress_key(live.guided, now) != before:
             live.camera_reps += 1
         self.apply(live, effects)

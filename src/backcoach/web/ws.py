@@ -321,7 +321,7 @@ class CoachConnection:
         for event in result.events:
             if event.kind is EventKind.REP_COMPLETED:
                 self.state.hub().camera_rep(
-                    self.live, event.hold_s or 0.0, event.side, event.quality
+                    self.live, event.hold_s or 0.0, event.side, event.quality, event.range_deg
                 )
 
     async def process_loop(self) -> None:

@@ -53,6 +53,7 @@ from backcoach.core.catalog import Exercise
 from backcoach.core.motion.calibration import Calibration
 from backcoach.core.motion.faults import fault_message, shipped_faults
 from backcoach.core.motion.filters import OneEuroFilter
+from backcoach.core.motion.range_of_movement import repetition_range_deg
 from backcoach.core.motion.tempo import MOVE_FROM, MOVE_TO, middle_share, min_move_s
 from backcoach.core.motion.types import (
     AnalysisSummary,
@@ -621,7 +622,7 @@ class RepetitionAnalyser:
         self._reps.append(result)
         events.append(MotionEvent(EventKind.REP_COMPLETED, t, rep=len(self._reps),
                                   hold_s=result.hold_s, side=result.side,
-                                  quality=result.quality))
+                                  quality=result.quality, range_deg=result.range_deg))
         if seen_return:
             self._start_way_back(rep, len(self._reps) - 1, events)
 
@@ -634,6 +635,7 @@ class RepetitionAnalyser:
             side=self._side(rep) if self._sided else None,
             quality=self._quality(rep, end),
             faults=tuple(rep.faults),
+            range_deg=repetition_range_deg(rep.peak, rep.base),
         )
 
     def _pending_result(self) -> RepetitionResult | None:

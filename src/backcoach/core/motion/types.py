@@ -51,6 +51,7 @@ class MotionEvent:
     quality: float | None = None
     code: str | None = None  # fault code
     message: str | None = None  # plain-language text for the person
+    range_deg: float | None = None  # peak above the person's resting level (range_of_movement)
 
     def to_dict(self) -> dict[str, Any]:
         data = {
@@ -62,6 +63,7 @@ class MotionEvent:
             "quality": None if self.quality is None else round(self.quality, 3),
             "code": self.code,
             "message": self.message,
+            "range_deg": self.range_deg,
         }
         return {key: value for key, value in data.items() if value is not None}
 
@@ -81,6 +83,8 @@ class RepetitionResult:
     side: str | None
     quality: float
     faults: tuple[str, ...] = ()
+    #: The peak above the person's resting level, degrees (core/motion/range_of_movement.py).
+    range_deg: float | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,7 @@ class AnalysisSummary:
                     "side": rep.side,
                     "quality": round(rep.quality, 3),
                     "faults": list(rep.faults),
+                    "range_deg": rep.range_deg,
                 }
                 for rep in self.rep_events
             ],

@@ -12,7 +12,14 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from backcoach.core.records import History, SessionOutcome, SessionRecord
-from backcoach.reports.svgcharts import pain_chart, pain_marks, reps_points, value_chart
+from backcoach.reports.svgcharts import (
+    pain_chart,
+    pain_marks,
+    range_chart,
+    range_marks,
+    reps_points,
+    value_chart,
+)
 from backcoach.reports.timeaxis import time_axis
 from backcoach.web.habits import card_once
 from backcoach.web.render import render
@@ -54,13 +61,23 @@ def _row(s: SessionRecord, names: dict[str, str]) -> dict[str, object]:
     }
 
 
-def _charts(sessions: list[SessionRecord], first: date | None, last: date) -> list[Markup]:
+def _charts(sessions: list[SessionRecord], first: date | None, last: date,
+            names: dict[str, str]) -> list[dict[str, object]]:  # fmt: skip
+    """Pain, then each exercise's range of movement (camera sessions only), then repetitions,
+    all on one time axis so a session sits at the same place in every chart."""
     if not sessions:
         return []
     axis = time_axis([s.started_at for s in sessions], first, last if first else None)
-    drawn = (pain_chart(pain_marks(sessions), axis),
-             value_chart("Repetitions per session", "repetitions", reps_points(sessions), axis))
-    return [Markup(svg) for svg in drawn if svg]  # our own SVG: every text in it is escaped
+    drawn = [("Pain before and after sessions", pain_chart(pain_marks(sessions), axis))]
+    ranges = range_marks(sessions)
+    for exercise_id, name in names.items():
+        mine = [m for m in ranges if m.exercise_id == exercise_id]
+        drawn.append((f"Range of movement: {name}", range_chart(name, mine, axis)))
+    drawn.append(("Repetitions per session",
+                  value_chart("Repetitions per session", "repetitions", reps_points(sessions),
+                              axis)))  # fmt: skip
+    # Our own SVG: every text in it is escaped.
+    return [{"caption": caption, "svg": Markup(svg)} for caption, svg in drawn if svg]
 
 
 async def history_page(request: Request) -> Response:
@@ -85,7 +102,7 @@ async def history_page(request: Request) -> Response:
         any_sessions=bool(history.sessions) or state.the_journal().has_sessions(profile),
         sessions=[_row(s, names) for s in reversed(kept)],
         folded=[_row(s, names) for s in reversed(folded)],
-        charts=_charts(kept, first, today), ranges=list(RANGES),
+        charts=_charts(kept, first, today, names), ranges=list(RANGES),
         chosen=chosen,
         card=card_once(state, profile, "history") if history.sessions else None,
         zone_name=state.clock.now().astimezone(zone).tzname(),

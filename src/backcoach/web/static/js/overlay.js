@@ -111,6 +111,8 @@ export class Stage {
     if (placing && placement.dataset.exercise !== view.exercise_id) {
       placement.dataset.exercise = view.exercise_id;
       showPlacement(placement, entry.demo, entry.placement_text);
+      const thumb = placement.querySelector("img");  // the sentence is hidden: say it here
+      if (thumb && entry.placement_text) thumb.alt = `Where to put the camera: ${entry.placement_text}`;
     }
   }
 }

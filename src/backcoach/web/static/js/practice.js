@@ -5,33 +5,46 @@ const $ = (id) => document.getElementById(id);
 const app = $("practice-app");
 let camera = null;
 
+/** What the camera sees: the big cue over the picture and the screen readers' live line. */
+function say(text) {
+  $("camera-status").textContent = text;
+  $("practice-cue").textContent = text;
+}
+
 function start() {
+  let shown = false;
   $("camera-start").disabled = true;
   $("camera-panel").classList.remove("hidden");
   camera = new LiveCamera({
     video: $("camera-video"),
     overlay: $("camera-overlay"),
     url: `/ws/coach?exercise=${encodeURIComponent(app.dataset.exercise)}`,
-    onStatus: (text) => { $("camera-status").textContent = text; },
+    onStatus: say,
     // The server counts from the profile's own range when one is stored (the setup page).
     onReady: (message) => { app.dataset.calibrated = message.calibration ? "yes" : "no"; },
     onResult: (message) => {
+      if (!shown) {  // the first picture: bring all of it, with its count and cue, into view
+        shown = true;
+        document.querySelector(".practice-stage").scrollIntoView({ block: "nearest" });
+      }
       $("camera-reps").textContent = String(message.reps);
+      $("practice-reps").textContent = String(message.reps);
       // Only a hold the camera really sees is shown (never "holding 0.0 s" at rest).
       const holding = Boolean(message.holding) && message.hold_s >= 0.5;
       $("camera-hold").textContent = holding ? `· holding ${Math.floor(message.hold_s)} s` : "";
-      if (message.cue) $("camera-status").textContent = message.cue;
-      else if (message.landmarks) $("camera-status").textContent = "I can see you.";
+      $("practice-hold").textContent = holding ? `holding ${Math.floor(message.hold_s)} s` : "";
+      if (message.cue) say(message.cue);
+      else if (message.landmarks) say("I can see you.");
     },
     onClose: (event) => {
       $("camera-start").disabled = false;
       if (event.code !== 1000) {
-        $("camera-status").textContent = `The camera coach stopped: ${event.reason || event.code}`;
+        say(`The camera coach stopped: ${event.reason || event.code}`);
       }
     },
   });
   camera.start().catch((error) => {
-    $("camera-status").textContent = `No camera: ${error.message}`;
+    say(`No camera: ${error.message}`);
     $("camera-start").disabled = false;
   });
 }
@@ -42,7 +55,7 @@ if (app) {
     if (!camera?.running) return;
     event.preventDefault();
     camera.stop();
-    $("camera-status").textContent = "Stopped.";
+    say("Stopped.");
     $("camera-start").disabled = false;
   });
 }
