@@ -99,7 +99,7 @@ def serve(
     """Start the local web app (onboarding, today's plan, guided sessions with the camera)."""
     import uvicorn
 
-    from backcoach.web.server import uvicorn_config
+    from backcoach.web.server import run_server, uvicorn_config
 
     app_ctx: AppContext = ctx.obj
     warning = None if lan else check_exposure(host, unsafe_expose)  # --lan: HTTPS + pairing
@@ -129,4 +129,4 @@ def serve(
     server = uvicorn.Server(uvicorn_config(settings, host, port, tls=tls))
     if not no_browser:
         threading.Thread(target=_open_when_ready, args=(server, url), daemon=True).start()
-    server.run()
+    run_server(server)

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     import httpx
 
 import uvicorn
+from websockets.exceptions import InvalidState
 
 from backcoach.web.app import create_app
 from backcoach.web.lan import Certificate
@@ -51,6 +52,16 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
+def run_server(server: uvicorn.Server) -> None:
+    """Serve until told to stop (``serve`` and the tests' background server alike)."""
+    try:
+        server.run()
+    except InvalidState:
+        # uvicorn's shutdown sends a close frame to every socket, and one the client was
+        # already closing refuses it: nothing is left open, so stopping has succeeded.
+        pass
+
+
 class BackgroundServer:
     """``with BackgroundServer(settings) as server: server.url`` — a real server in a thread."""
 
@@ -62,7 +73,10 @@ class BackgroundServer:
         self._server = uvicorn.Server(
             uvicorn_config(settings, host, self.port, pose_factory, tls)
         )
-        self._thread = threading.Thread(target=self._server.run, name="backcoach-web", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="backcoach-web", daemon=True)
+
+    def _run(self) -> None:
+        run_server(self._server)
 
     @property
     def url(self) -> str:
