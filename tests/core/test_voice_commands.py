@@ -58,7 +58,7 @@ def test_a_broken_voice_file_names_the_problem(tmp_path: Path, body: str, field:
     head = "sample_rate_hz = 16000\nundo_window_s = 5.0\nphone_loop_penalty = 1e-10\n"
     gate = (
         "[endpoint]\nfloor_window_s = 5.0\nfloor_percentile = 10.0\nsound_db = 6.0\n"
-        "pause_s = 0.25\nmax_utterance_s = 1.4\n"
+        "pause_s = 0.25\nmax_utterance_s = 1.4\ncontrast_db = 2.0\n"
     )
     path.write_text(head + body + gate, encoding="utf-8")
     with pytest.raises(VoiceDataError, match=field) as info:

@@ -83,6 +83,7 @@ class EndpointSettings(BaseModel):
     sound_db: float = Field(ge=0.0, le=40.0)
     pause_s: float = Field(ge=0.0, le=1.0)
     max_utterance_s: float = Field(gt=0.0, le=5.0)
+    contrast_db: float = Field(default=0.0, ge=0.0, le=30.0)
 
 
 class VoiceVocabulary(BaseModel):

@@ -10,7 +10,8 @@ finds utterances from the sound level alone, causally, in 10 ms frames:
 * a frame is **sound** when its level (smoothed over a few frames) is ``sound_db`` above that
   floor; sound separated by less than ``pause_s`` of quiet is one **utterance**;
 * a detection is **accepted** when the utterance around it is at most ``max_utterance_s`` long
-  and has ``pause_s`` of quiet on both sides. The verdict waits for the pause after it, which is
+  and has ``pause_s`` of quiet on both sides, and the keyword itself is ``contrast_db`` louder
+  than those pauses. The verdict waits for the pause after it, which is
   what this costs in latency.
 
 Its settings are data (``[endpoint]`` in ``data/voice.toml``). Pure numpy, no recogniser:
@@ -45,6 +46,7 @@ class EndpointGate:
         self._rest = np.zeros(0, dtype=np.float64)  # samples short of a whole frame
         self._levels: deque[float] = deque(maxlen=3)  # for smoothing
         self._sound: deque[bool] = deque(maxlen=_KEPT_FRAMES)
+        self._power: deque[float] = deque(maxlen=_KEPT_FRAMES)  # mean square per frame
         self._frames = 0  # whole frames judged since the stream began
         self.floor_db = 0.0
 
@@ -64,6 +66,7 @@ class EndpointGate:
             self.floor_db = float(np.percentile(self._history, self.settings.floor_percentile))
         self._history.append(level_db)
         self._levels.append(level_db)
+        self._power.append(10 ** (level_db / 10))
         smooth = float(np.mean(self._levels))
         learnt = len(self._history) >= 10
         self._sound.append(learnt and smooth >= self.floor_db + self.settings.sound_db)
@@ -96,7 +99,23 @@ class EndpointGate:
             return False
         if last is None or first is None:
             return None
-        return last - first + 1 <= longest
+        return last - first + 1 <= longest and self._stands_out(start, end, pause)
+
+    def _level_db(self, start: int, end: int) -> float | None:
+        first = self._frames - len(self._power)
+        lo, hi = max(start, first) - first, min(end, self._frames) - first
+        if hi <= lo:
+            return None
+        return float(10 * np.log10(np.mean([self._power[i] for i in range(lo, hi)])))
+
+    def _stands_out(self, start: int, end: int, pause: int) -> bool:
+        """The keyword itself is ``contrast_db`` louder than the pause on each side of it."""
+        needed = self.settings.contrast_db
+        word = self._level_db(start, end)
+        sides = [self._level_db(start - pause, start), self._level_db(end, end + pause)]
+        if needed == 0 or word is None:
+            return True
+        return all(word - side >= needed for side in sides if side is not None)
 
     def _edge(self, frame: int, step: int, pause: int, longest: int) -> int | None:
         """The utterance's outermost sound frame going ``step`` from ``frame``: the one that
