@@ -103,3 +103,49 @@ def test_session_voice_without_a_microphone_is_one_clear_error(tmp_path: Path) -
     assert "microphone" in result.stderr or "PortAudio" in result.stderr
     with Journal.open(tmp_path / "data") as journal:
         assert journal.history("default").sessions == ()
+
+
+SEVEN = Voice("en-us+f2", 140, 55)
+TWO = Voice("en-us+f2", 140, 55)
+
+
+def _spoken_session(tmp_path: Path, speed: str, *said: np.ndarray) -> dict[str, object]:
+    """A terminal session whose microphone plays ``said`` (``--voice-file``), with no keyboard
+    input at all: every answer is spoken. Returns the stored session (export)."""
+    assert _backcoach(tmp_path, "disclaimer", "--accept").returncode == 0
+    assert _backcoach(tmp_path, "screen", "--no-to-all").returncode == 0
+    path = tmp_path / "microphone.wav"
+    write_wav(path, np.concatenate(said))
+    result = _backcoach(tmp_path, "session", "--quiet", "--speed", speed, "--voice-file", str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    (stored,) = json.loads(_backcoach(tmp_path, "export").stdout)["sessions"]
+    stored["stdout"] = result.stdout
+    return stored  # type: ignore[no-any-return]
+
+
+def test_a_spoken_score_answers_the_pain_question_and_stop_acts_at_once(tmp_path: Path) -> None:
+    stored = _spoken_session(
+        tmp_path, "1",
+        command_recording("seven", SEVEN, lead_s=1.0, tail_s=3.0, warm_up=True),
+        command_recording("stop", STOP, lead_s=0.5, tail_s=2.0),
+    )  # fmt: skip
+    assert (stored["pain_before"], stored["outcome"]) == (7, "stopped")
+    assert "'seven': pain 7" in str(stored["stdout"])
+
+
+def test_spoken_scores_answer_both_pain_questions(tmp_path: Path) -> None:
+    stored = _spoken_session(
+        tmp_path, "10000",  # the exercises pass in a moment: "two" answers pain after
+        command_recording("seven", SEVEN, lead_s=1.0, tail_s=2.0, warm_up=True),
+        command_recording("two", TWO, lead_s=0.5, tail_s=2.0),
+    )  # fmt: skip
+    assert (stored["pain_before"], stored["pain_after"]) == (7, 2)
+    assert stored["outcome"] == "completed"
+
+
+def test_sharp_pain_said_at_the_first_question_is_recorded(tmp_path: Path) -> None:
+    stored = _spoken_session(
+        tmp_path, "1", command_recording("sharp pain", SHARP_PAIN, 1.0, 2.0, warm_up=True)
+    )
+    assert (stored["pain_before"], stored["outcome"]) == (None, "sharp_pain")
+    assert "Sharp-pain stop recorded" in str(stored["stdout"])

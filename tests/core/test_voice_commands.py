@@ -55,11 +55,12 @@ def test_shipped_vocabulary_has_every_command_and_all_pain_scores() -> None:
 )
 def test_a_broken_voice_file_names_the_problem(tmp_path: Path, body: str, field: str) -> None:
     path = tmp_path / "voice.toml"
-    head = (
-        "sample_rate_hz = 16000\nundo_window_s = 5.0\nisolation_gap_s = 0.25\n"
-        "isolation_db = 4\nphone_loop_penalty = 1e-10\n"
+    head = "sample_rate_hz = 16000\nundo_window_s = 5.0\nphone_loop_penalty = 1e-10\n"
+    gate = (
+        "[endpoint]\nfloor_window_s = 5.0\nfloor_percentile = 10.0\nsound_db = 6.0\n"
+        "pause_s = 0.25\nmax_utterance_s = 1.4\ncontrast_db = 2.0\n"
     )
-    path.write_text(head + body, encoding="utf-8")
+    path.write_text(head + body + gate, encoding="utf-8")
     with pytest.raises(VoiceDataError, match=field) as info:
         load_voice_vocabulary(path)
     assert str(path) in str(info.value)

@@ -31,10 +31,11 @@ def test_voice_is_on_by_default_and_a_mute_is_remembered(
     client: httpx.Client, screen: Screen
 ) -> None:
     screen(client)
-    assert client.get("/api/preferences").json() == {"voice": True, "sounds": True}
+    defaults = {"voice": True, "sounds": True, "voice_control": False}
+    assert client.get("/api/preferences").json() == defaults
     muted = client.post("/api/preferences", json={"voice": False})
     assert muted.status_code == 200 and muted.json()["voice"] is False
-    assert client.get("/api/preferences").json() == {"voice": False, "sounds": True}
+    assert client.get("/api/preferences").json() == {**defaults, "voice": False}
 
 
 def test_bad_preferences_are_refused_and_change_nothing(
@@ -105,3 +106,44 @@ def test_a_camera_hold_past_its_timer_says_what_to_do_then_moves_on(
         assert "come back to the start" in overdue[0]["overdue_hint"]
         assert seen[-1]["state"] == "rest" and seen[-1]["rep"] == 2  # moved on by itself
         assert all(v["session_left_s"] is not None for v in seen)
+
+
+def test_voice_control_is_one_setting_of_the_profile_for_the_page_and_settings(
+    client: httpx.Client, server: BackgroundServer, screen: Screen
+) -> None:
+    screen(client)
+    assert client.get("/api/preferences").json()["voice_control"] is False
+    assert 'id="voice-toggle" autocomplete="off">' in client.get("/session").text
+    turned_on = client.post("/api/preferences", json={"voice_control": True})
+    assert turned_on.status_code == 200 and turned_on.json()["voice_control"] is True
+    assert 'id="voice-toggle" autocomplete="off" checked>' in client.get("/session").text
+    assert 'id="voice-control-setting" autocomplete="off" checked>' in client.get("/settings").text
+    saved = client.post("/settings/voice", data={}, follow_redirects=False)  # box left empty
+    assert saved.status_code == 303 and saved.headers["location"].startswith("/settings?voice=1")
+    assert client.get("/api/preferences").json()["voice_control"] is False
+    assert client.post("/settings/voice", data={"voice_control": "maybe"}).status_code == 422
+    assert client.get("/api/preferences").json()["voice_control"] is False
+    assert client.post("/api/preferences", json={"voice_control": "on"}).status_code == 422
+
+
+def test_a_foreign_page_or_a_missing_token_cannot_turn_the_microphone_on(
+    client: httpx.Client, server: BackgroundServer, screen: Screen
+) -> None:
+    screen(client)
+    token = client.cookies.get("backcoach_csrf")
+    with httpx.Client(base_url=server.url, timeout=10) as bare:
+        bare.cookies.set("backcoach_csrf", token or "")
+        attempts = [
+            ({"Origin": "http://127.0.0.2:9"}, token),
+            ({"Origin": "null"}, token),
+            ({}, token),
+            ({"Origin": server.url}, None),
+        ]
+        for headers, sent in attempts:
+            extra = {"X-CSRF-Token": sent} if sent else {}
+            api = bare.post("/api/preferences", json={"voice_control": True},
+                            headers={**headers, **extra})
+            form = bare.post("/settings/voice", data={"voice_control": "yes"},
+                             headers={**headers, **extra})
+            assert (api.status_code, form.status_code) == (403, 403), headers
+    assert client.get("/api/preferences").json()["voice_control"] is False

@@ -390,7 +390,8 @@ def test_a_whole_session_with_tones_voice_and_the_done_screen(
     with phone.expect_response("**/api/preferences"):
         phone.uncheck("#tones-toggle")
     with browser_client(fast_server.url) as http:
-        assert http.get("/api/preferences").json() == {"voice": False, "sounds": False}
+        stored = http.get("/api/preferences").json()
+        assert stored == {"voice": False, "sounds": False, "voice_control": False}
 
 
 def test_exercise_pages_loop_a_clip_or_show_a_still_for_reduced_motion(

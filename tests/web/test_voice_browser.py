@@ -106,3 +106,40 @@ def test_a_spoken_command_drives_the_session(
     else:
         assert stored_session.pain_before == 2
         assert stored_session.outcome.value == expected
+
+
+def test_the_voice_switch_is_the_profiles_in_every_browser(
+    playwright: Playwright, server: BackgroundServer, client: httpx.Client, screen: Screen,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    """Turned on in Settings in one browser, it is on in another's session page; turned off
+    there, Settings in the first says off (two contexts share no cookies or storage)."""
+    screen(client)
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    try:
+        first = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+        first.goto(server.url + "/settings")
+        assert not first.is_checked("#voice-control-setting")
+        first.check("#voice-control-setting")
+        first.click("#save-voice")
+        first.wait_for_selector("text=Voice control saved")
+        assert first.is_checked("#voice-control-setting")
+        first.screenshot(path=str(_shots() / "settings-voice-390.png"), full_page=True)
+        second = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+        second.goto(server.url + "/session")
+        assert second.is_checked("#voice-toggle")
+        second.uncheck("#voice-toggle")
+        second.wait_for_selector("#voice-panel[data-saved=yes]")
+        assert client.get("/api/preferences").json()["voice_control"] is False
+        first.goto(server.url + "/settings")
+        assert not first.is_checked("#voice-control-setting")
+        second.reload()
+        assert not second.is_checked("#voice-toggle")
+    finally:
+        browser.close()
+
+
+def _shots() -> Path:
+    folder = Path("out/screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

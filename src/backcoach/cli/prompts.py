@@ -6,6 +6,8 @@ an answer, the person gets a clear message instead of a guessed answer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.console import Console
 from rich.markup import escape
 
@@ -17,9 +19,12 @@ _YES = {"y", "yes", "j", "ja", "true", "1"}
 _NO = {"n", "no", "nein", "false", "0"}
 
 
-def _line(keys: KeyInput, console: Console, prompt: str, what: str) -> str:
+def _line(
+    keys: KeyInput, console: Console, prompt: str, what: str,
+    meanwhile: Callable[[], str | None] | None = None,
+) -> str:  # fmt: skip
     try:
-        return keys.read_line(prompt, console)
+        return keys.read_line(prompt, console, meanwhile)
     except EOFError:
         raise InputError(f"input ended before {what} was given") from None
 
@@ -52,10 +57,17 @@ def parse_pain(text: str, what: str = "pain score") -> int:
         raise InputError(str(exc)) from None
 
 
-def ask_pain(keys: KeyInput, console: Console, question: str, what: str) -> int:
-    """Ask for a 0-10 pain score, asking again (with the scale explained) after a bad answer."""
+def ask_pain(
+    keys: KeyInput, console: Console, question: str, what: str,
+    spoken: Callable[[], str | None] | None = None,
+) -> int:  # fmt: skip
+    """Ask for a 0-10 pain score, asking again (with the scale explained) after a bad answer.
+
+    ``spoken`` (``session --voice``) may answer instead of the keyboard: see ``read_line``.
+    """
     while True:
-        answer = _line(keys, console, escape(f"{question} (0 = none, 10 = worst): "), what)
+        prompt = escape(f"{question} (0 = none, 10 = worst): ")
+        answer = _line(keys, console, prompt, what, spoken)
         try:
             return parse_pain(answer, what)
         except InputError as exc:

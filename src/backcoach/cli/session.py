@@ -16,8 +16,9 @@ import signal
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -33,7 +34,7 @@ from backcoach.cli.prompts import ask_pain
 from backcoach.cli.render import disclaimer_line, print_exercise
 from backcoach.cli.safety import ensure_ready, print_decision, rescreen_if_pain_rose
 from backcoach.cli.terminal import Cues, KeyInput, ScaledClock
-from backcoach.cli.voice import VoiceInput, open_voice
+from backcoach.cli.voice import Listener, SpokenStop, VoiceInput, open_voice
 from backcoach.core.plan import DailyPlan
 from backcoach.core.records import SessionOutcome
 from backcoach.core.safety import load_screening
@@ -47,9 +48,6 @@ from backcoach.core.session import (
     StepView,
 )
 from backcoach.localtime import zone_name
-
-if TYPE_CHECKING:
-    from backcoach.voice.microphone import MicrophoneListener
 
 _COMMANDS = frozenset({"n", "p", "r", "s", "x", "!"})
 _SHARP = frozenset({"x", "!"})
@@ -187,12 +185,30 @@ class _Runner:
 
     # --- pain questions -----------------------------------------------------------------------
 
+    def ask_pain(self, question: str, what: str) -> int:
+        """A typed score, or with ``--voice`` a spoken one ("zero" .. "ten"); "stop" or "sharp
+        pain" said meanwhile end the session at once (``SpokenStop``, already applied)."""
+        voice = self.voice
+        if voice is None:
+            return ask_pain(self.keys, self.console, question, what)
+        try:
+            return ask_pain(self.keys, self.console, question, what,
+                            lambda: voice.answer(self.clock.now()))  # fmt: skip
+        except SpokenStop as stop:
+            if self.session_id is None and self.guided.outcome is SessionOutcome.SHARP_PAIN:
+                # before the first exercise: stored all the same, like the web's SHARP PAIN
+                self.session_id = self.app_ctx.journal().start_session(
+                    self.app_ctx.profile, self.guided.record()
+                )
+            self.apply(stop.effects)
+            raise
+
     def pain_after(self) -> None:
         """Ask pain after; if input ends first, the session is kept as stopped."""
         try:
-            score = ask_pain(
-                self.keys, self.console, "How much does your back hurt now?", "pain after"
-            )
+            score = self.ask_pain("How much does your back hurt now?", "pain after")
+        except SpokenStop:
+            return
         except (InputError, KeyboardInterrupt):
             self.apply(self.guided.stop(self.clock.now()))
             raise InputError(
@@ -259,21 +275,26 @@ def session(
         typer.Option(
             "--voice",
             help='Voice commands from the default microphone: "stop", "sharp pain", "next", '
-            '"pause", "resume", "repeat", "undo" (offline; keys keep working).',
+            '"pause", "resume", "repeat", "undo", and pain scores "zero" to "ten" '
+            "(offline; keys keep working).",
         ),
     ] = False,
+    voice_file: Annotated[
+        Path | None,
+        typer.Option("--voice-file", hidden=True, help="A WAV played as the microphone (tests)."),
+    ] = None,
 ) -> None:
     """A guided session of today's plan: steps, countdowns, cues, and pain before and after."""
     app_ctx = get_context(ctx)
     console: Console = app_ctx.console
     with contextlib.ExitStack() as stack:
-        listener = stack.enter_context(open_voice()) if voice else None
+        listening = voice or voice_file is not None
+        listener = stack.enter_context(open_voice(voice_file)) if listening else None
         _session(app_ctx, console, sound, speed, listener)
 
 
 def _session(
-    app_ctx: AppContext, console: Console, sound: bool, speed: float,
-    listener: MicrophoneListener | None,
+    app_ctx: AppContext, console: Console, sound: bool, speed: float, listener: Listener | None
 ) -> None:
     keys = KeyInput()
     daily, decision = _decide(app_ctx, keys)
@@ -296,7 +317,7 @@ def _session(
         runner.voice = VoiceInput(listener, guided, console, cues)
     try:
         with _sigterm_as_interrupt():
-            _run(runner, guided, keys, console)
+            _run(runner, guided, console)
     finally:
         cues.close()
 
@@ -322,10 +343,29 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _run(runner: _Runner, guided: GuidedSession, keys: KeyInput, console: Console) -> None:
+def _run(runner: _Runner, guided: GuidedSession, console: Console) -> None:
     app_ctx, clock = runner.app_ctx, runner.clock
-    before = ask_pain(keys, console, "How much does your back hurt right now?", "pain before")
-    rescreen_if_pain_rose(app_ctx, keys, before)
+    try:
+        before = runner.ask_pain("How much does your back hurt right now?", "pain before")
+    except SpokenStop:
+        if runner.session_id is None:
+            console.print("Stopped before the first exercise: nothing was stored.")
+            return
+    else:
+        _exercise(runner, guided, before)
+    print_plan_changes(console, review_and_store(app_ctx, clock.now()))
+    outcome = guided.outcome
+    if outcome is SessionOutcome.COMPLETED:
+        console.print("[green]Session complete and saved.[/green] See it with: backcoach history")
+    elif outcome is SessionOutcome.STOPPED:
+        console.print("Session stopped and saved (what you did is kept).")
+    console.print("Tomorrow morning, tell backcoach how your back feels: backcoach checkin")
+
+
+def _exercise(runner: _Runner, guided: GuidedSession, before: int) -> None:
+    """From the pain-before score to the pain-after answer (or a stop)."""
+    app_ctx, clock, console = runner.app_ctx, runner.clock, runner.console
+    rescreen_if_pain_rose(app_ctx, runner.keys, before)
     console.print(_KEYS_HELP)
     effects = guided.record_pain_before(before, clock.now())
     runner.session_id = app_ctx.journal().start_session(app_ctx.profile, guided.record())
@@ -337,10 +377,3 @@ def _run(runner: _Runner, guided: GuidedSession, keys: KeyInput, console: Consol
         runner.apply(guided.stop(clock.now()))
     if guided.state is SessionState.PAIN_AFTER:
         runner.pain_after()
-    print_plan_changes(console, review_and_store(app_ctx, clock.now()))
-    outcome = guided.outcome
-    if outcome is SessionOutcome.COMPLETED:
-        console.print("[green]Session complete and saved.[/green] See it with: backcoach history")
-    elif outcome is SessionOutcome.STOPPED:
-        console.print("Session stopped and saved (what you did is kept).")
-    console.print("Tomorrow morning, tell backcoach how your back feels: backcoach checkin")

@@ -16,10 +16,12 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 from rich.console import Console
+
+_TICK_S = 0.1  # how often a waiting question asks the microphone
 
 
 class ScaledClock:
@@ -121,21 +123,30 @@ class KeyInput:
             return word
         return None
 
-    def read_line(self, prompt: str, console: Console) -> str:
-        """Show ``prompt`` and return the next line; raises ``EOFError`` when input has ended."""
+    def read_line(
+        self, prompt: str, console: Console, meanwhile: Callable[[], str | None] | None = None
+    ) -> str:
+        """Show ``prompt`` and return the next line; raises ``EOFError`` when input has ended.
+
+        ``meanwhile`` (the microphone) is asked ten times a second while no line has come; a
+        text it returns is the answer, as if typed. With it, ended input is no answer: the
+        question waits for the voice (Ctrl-C still interrupts).
+        """
         console.print(prompt, end="")
         if self.is_tty:
             self._buffer = b""  # keys pressed during a countdown are not an answer
         while True:
             line = self._take_line()
+            if line is None and meanwhile is not None:
+                line = meanwhile()
             if line is not None:
-                if not self.is_tty:
-                    console.print(line)  # echo, so a piped transcript reads like a dialogue
+                if not self.is_tty or meanwhile is not None:
+                    console.print(line)  # echo, so a transcript reads like a dialogue
                 return line
-            if self._eof:
+            if self._eof and meanwhile is None:
                 console.print()
                 raise EOFError
-            self._fill(None)
+            self._fill(None if meanwhile is None else _TICK_S)
 
     @contextlib.contextmanager
     def keys(self) -> Iterator[None]:

@@ -72,6 +72,20 @@ class VoicePhrase(BaseModel):
         return self
 
 
+class EndpointSettings(BaseModel):
+    """The gate on the keyword spotter (``voice/endpoint.py``): what counts as an utterance
+    said alone, judged by the sound level against a learned noise floor."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    floor_window_s: float = Field(ge=0.5, le=60.0)
+    floor_percentile: float = Field(ge=0.0, le=50.0)
+    sound_db: float = Field(ge=0.0, le=40.0)
+    pause_s: float = Field(ge=0.0, le=1.0)
+    max_utterance_s: float = Field(gt=0.0, le=5.0)
+    contrast_db: float = Field(default=0.0, ge=0.0, le=30.0)
+
+
 class VoiceVocabulary(BaseModel):
     """The validated contents of ``data/voice.toml``."""
 
@@ -79,8 +93,7 @@ class VoiceVocabulary(BaseModel):
 
     sample_rate_hz: int = Field(ge=8000, le=48000)
     undo_window_s: float = Field(gt=0.0, le=30.0)
-    isolation_gap_s: float = Field(ge=0.0, le=1.0)
-    isolation_db: float = Field(ge=0.0, le=30.0)
+    endpoint: EndpointSettings
     phone_loop_penalty: float = Field(gt=0.0, le=1.0)
     phrases: tuple[VoicePhrase, ...] = Field(min_length=1)
 

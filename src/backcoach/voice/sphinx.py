@@ -5,9 +5,9 @@ utterance that runs as long as the stream: the decoder keeps a list of its detec
 is reported once, when it first appears. (Restarting the search after a detection would throw
 away a longer phrase still being heard, e.g. "seven" after a premature "seven"-like "ten".)
 
-A command is said on its own, so a detection is reported only once the audio just after it
-has arrived and shows the keyword standing out from both sides (``isolation_db`` louder than
-the ``isolation_gap_s`` around it): look-alikes inside running speech are mostly dropped.
+A command is said on its own, so a detection is reported only once the gate
+(``voice.endpoint``) has heard the pause after it and found it inside a short utterance said
+alone: look-alikes inside running speech and background talk are dropped.
 """
 
 from __future__ import annotations
@@ -16,13 +16,11 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
 from backcoach.core.voice_commands import VoiceVocabulary, load_voice_vocabulary
+from backcoach.voice.endpoint import EndpointGate
 from backcoach.voice.recogniser import SAMPLE_RATE_HZ, Detection, RecogniserError, Samples
 
 _FRAMES_PER_S = 100  # pocketsphinx's feature frame rate
-_KEPT_S = 6.0  # audio kept for the isolation check (a keyword plus its gaps fits easily)
 
 
 def _keyword_file(vocabulary: VoiceVocabulary, folder: Path) -> Path:
@@ -62,7 +60,7 @@ class SphinxKeywordSpotter:
         self._reported: set[tuple[str, int]] = set()
         self._judged: dict[tuple[str, int], int] = {}  # detection -> the end frame last seen
         self._pending: list[Detection] = []
-        self._recent = np.zeros(0, dtype=np.float64)  # the last _KEPT_S of audio
+        self._gate = EndpointGate(self.vocabulary.endpoint)
         self._decoder.start_utt()
 
     def reset(self) -> None:
@@ -71,7 +69,7 @@ class SphinxKeywordSpotter:
         self._reported.clear()
         self._judged.clear()
         self._pending = []
-        self._recent = np.zeros(0, dtype=np.float64)
+        self._gate.reset()
         self._decoder.start_utt()
 
     def feed(self, samples: Samples) -> list[Detection]:
@@ -79,8 +77,7 @@ class SphinxKeywordSpotter:
             return []
         self._decoder.process_raw(samples.astype("<i2", copy=False).tobytes(), False, False)
         self._fed += int(samples.size)
-        keep = int(_KEPT_S * SAMPLE_RATE_HZ)
-        self._recent = np.concatenate([self._recent, samples.astype(np.float64)])[-keep:]
+        self._gate.feed(samples)
         if self._decoder.hyp() is not None:
             for segment in self._decoder.seg() or ():
                 self._consider(segment.word.strip(), segment.start_frame, segment.end_frame)
@@ -118,15 +115,14 @@ class SphinxKeywordSpotter:
         )
 
     def _settle(self) -> list[Detection]:
-        """Report pending detections once the gap after them has arrived.
+        """Report pending detections once the gate has judged them.
 
         Detections that overlap in time are rivals for the same sound ("seven" also wakes
-        "ten" and "two"): once all of a group are ready, the one that stands alone and spans the
-        longest stretch wins (a longer phrase explains more of the sound). Nothing else from
-        the group is reported.
+        "ten" and "two"): once all of a group are judged, the one the gate accepts that spans
+        the longest stretch wins (a longer phrase explains more of the sound). Nothing else
+        from the group is reported.
         """
         now_s = self._fed / SAMPLE_RATE_HZ
-        gap_s = self.vocabulary.isolation_gap_s
         found = []
         while self._pending:
             first = min(self._pending, key=lambda d: d.start_s)
@@ -134,14 +130,12 @@ class SphinxKeywordSpotter:
             for other in sorted(self._pending, key=lambda d: d.start_s):
                 if other is not first and other.start_s < max(d.end_s for d in group):
                     group.append(other)
-            if any(d.end_s + gap_s > now_s for d in group):
+            verdicts = [self._gate.verdict(d.start_s, d.end_s) for d in group]
+            if None in verdicts:
                 break
             self._pending = [d for d in self._pending if d not in group]
-            alone = [
-                replace(d, heard_at_s=now_s)
-                for d in group
-                if self._isolated(d.start_s, d.end_s, now_s)
-            ]
+            judged = zip(group, verdicts, strict=True)
+            alone = [replace(d, heard_at_s=now_s) for d, ok in judged if ok]
             for best in self._choose(alone):
                 self._reported.add((best.text, round(best.start_s * _FRAMES_PER_S)))
                 found.append(best)
@@ -150,24 +144,3 @@ class SphinxKeywordSpotter:
     def _choose(self, alone: list[Detection]) -> list[Detection]:
         """The rivals that stand alone -> what to report (the benchmark keeps them all)."""
         return [strongest(alone)] if alone else []
-
-    def _level_db(self, start_s: float, end_s: float, now_s: float) -> float | None:
-        first = now_s - self._recent.size / SAMPLE_RATE_HZ
-        lo = int((start_s - first) * SAMPLE_RATE_HZ)
-        hi = int((end_s - first) * SAMPLE_RATE_HZ)
-        if lo < 0 or hi <= lo:
-            return None
-        part = self._recent[lo:hi]
-        return float(10 * np.log10(np.mean(part * part) + 1.0))
-
-    def _isolated(self, start_s: float, end_s: float, now_s: float) -> bool:
-        gap_s, needed_db = self.vocabulary.isolation_gap_s, self.vocabulary.isolation_db
-        if gap_s == 0 or needed_db == 0:
-            return True
-        word = self._level_db(start_s, end_s, now_s)
-        before = self._level_db(max(0.0, start_s - gap_s), start_s, now_s)
-        after = self._level_db(end_s, end_s + gap_s, now_s)
-        if word is None:
-            return True  # too old to check (cannot happen with _KEPT_S): keep it
-        sides = [level for level in (before, after) if level is not None]
-        return all(word - level >= needed_db for level in sides)

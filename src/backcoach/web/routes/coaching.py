@@ -1,7 +1,7 @@
-"""The coaching screen's small JSON routes: voice preference, one-tap notes, the done summary.
+"""The coaching screen's small JSON routes: preferences, one-tap notes, the done summary.
 
-Preferences are per profile (``Journal.set_setting``), so spoken cues stay muted for the person
-who muted them, in every browser on this computer.
+Preferences are per profile (``Journal.set_setting``), so spoken cues stay muted, and voice
+control stays on, for the person who chose it, in every browser on this computer.
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from backcoach.web.errors import InputError
 from backcoach.web.inputs import read_json_object, str_field
 from backcoach.web.state import app_state, current_profile
 
-#: Preferences the page may read and change, with their defaults (spoken cues on by default).
-PREFERENCES: dict[str, bool] = {"voice": True, "sounds": True}
+#: Preferences the page may read and change, with their defaults (spoken cues on by default;
+#: voice control, which opens the microphone, off until the person turns it on).
+VOICE_CONTROL = "voice_control"
+PREFERENCES: dict[str, bool] = {"voice": True, "sounds": True, VOICE_CONTROL: False}
 NOTE_MAX_CHARS = 500
 #: The done screen's one-tap notes: what people most often want to remember about a session.
 NOTE_PRESETS = (

@@ -26,6 +26,7 @@ from backcoach.storage import StorageError
 from backcoach.web.confirm import CONFIRM_FIELD
 from backcoach.web.inputs import read_form
 from backcoach.web.render import render
+from backcoach.web.routes.coaching import VOICE_CONTROL, preferences_for
 from backcoach.web.state import PROFILE_COOKIE, AppState, app_state, current_profile
 
 _YEAR_S = 365 * 24 * 3600
@@ -40,6 +41,7 @@ def _habit_context(state: AppState, profile: str) -> dict[str, Any]:
         "reminder_days": prefs.days,
         "day_labels": list(DAY_LABELS.items()),
         "goal": valid_goal(stored.get(GOAL_KEY), state.habit_rules),
+        "voice_control": preferences_for(stored)[VOICE_CONTROL],
     }
 
 
@@ -55,6 +57,7 @@ _NOTICES = {
     "deleted": "All data of the profile was deleted.",
     "renamed": "The profile was renamed; its history moved with it.",
     "saved": "Reminders and weekly goal saved. Download the calendar file again to update it.",
+    "voice": "Voice control saved: sessions in every browser on this computer use it.",
 }
 
 
@@ -93,6 +96,18 @@ async def save_habits(request: Request) -> Response:
         journal.set_setting(profile, key, value)
     journal.set_setting(profile, GOAL_KEY, goal)
     return RedirectResponse("/settings?saved=1#reminders", status_code=303)
+
+
+async def save_voice_control(request: Request) -> Response:
+    """The voice-control switch, stored in the same preference the session page's switch uses
+    (``POST /api/preferences``); a form, so it works without scripts."""
+    state = app_state(request)
+    form = await read_form(request, state.settings.max_body_bytes)
+    value = form.get(VOICE_CONTROL, "")
+    if value not in ("", "yes"):
+        return _page(request, "Nothing was saved: voice control is on or off.", 422)
+    state.the_journal().set_setting(current_profile(request), VOICE_CONTROL, value == "yes")
+    return RedirectResponse("/settings?voice=1#voice-control", status_code=303)
 
 
 async def choose_profile(request: Request) -> Response:
@@ -180,4 +195,5 @@ ROUTES = [
     Route("/settings/export.json", export, methods=["GET"]),
     Route("/settings/delete", delete_all, methods=["POST"]),
     Route("/settings/habits", save_habits, methods=["POST"]),
+    Route("/settings/voice", save_voice_control, methods=["POST"]),
 ]

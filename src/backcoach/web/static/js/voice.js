@@ -3,9 +3,12 @@
 // "repeat", "undo" and pain scores, applies them to the session exactly like the buttons, and
 // answers with what it heard. This page shows a listening indicator, speaks the confirmation,
 // and offers an Undo button for a few seconds. Buttons and keys keep working throughout.
-// The switch is remembered per profile (in this browser, until profile settings can hold it).
+// The switch is remembered per profile on the server (/api/preferences voice_control), so it is
+// the same in every browser; Settings shows the same switch.
 // session.js owns the session; this module only reads #session-app's data-session-id and
 // data-state, so the two stay independent.
+
+import { postJSON } from "./api.js";
 
 const $ = (id) => document.getElementById(id);
 const app = $("session-app");
@@ -18,14 +21,16 @@ let undoTimer = null;
 let sessionId = null;
 let gaveUp = false; // after a failure, wait for the switch to be turned on again
 
-function storageKey() { return `backcoach:voice:${panel.dataset.profile || "default"}`; }
-
-function remembered() {
-  try { return window.localStorage.getItem(storageKey()) === "on"; } catch { return false; }
-}
-
-function remember(on) {
-  try { window.localStorage.setItem(storageKey(), on ? "on" : "off"); } catch { /* private mode */ }
+/** Store the switch for this profile; the page is told if it could not be (it still works). */
+async function remember(on) {
+  panel.dataset.saved = "pending";
+  try {
+    const stored = await postJSON("/api/preferences", { voice_control: on });
+    panel.dataset.saved = stored.voice_control === on ? "yes" : "no";
+  } catch (error) {
+    panel.dataset.saved = "no";
+    $("voice-heard").textContent = `The switch could not be remembered: ${error.message}`;
+  }
 }
 
 function status(text, listening) {
@@ -131,7 +136,6 @@ function sync() {
 
 if (app && panel) {
   const toggle = $("voice-toggle");
-  toggle.checked = remembered();
   status(toggle.checked ? "Voice control starts with the session." : "Voice control is off.", false);
   toggle.addEventListener("change", () => {
     remember(toggle.checked);
