@@ -44,6 +44,7 @@ def test_members_and_elements_match_json_at_any_window(
     ('{"items": [1, 2,]}', "not valid JSON"),
     ('{"items": [1 2]}', "expected ',' or ']'"),
     ('{"a": 1} {"b": 2}', "extra data"),
+    ('{"items": ["abc', r"\(Unterminated string starting at character 11\)"),
     ('{"a": 1, "a": 2}', "appears twice"),
     ('{"a": 1', "expected ',' or '}'"),
     ('[1, 2]', "not a JSON object"),
@@ -51,8 +52,8 @@ def test_members_and_elements_match_json_at_any_window(
     ('{"items": [1e400]}', "too large"),
     ('{"items": [NaN]}', "not a number JSON allows"),
     ('{"items": [' + "[" * 100_000 + "]" * 100_000 + "]}", "nested too deeply"),
-], ids=["trailing-comma", "no-comma", "extra", "twice", "cut", "array", "digits", "1e400", "nan",
-        "deep"])  # fmt: skip
+], ids=["trailing-comma", "no-comma", "extra", "string-cut", "twice", "cut", "array", "digits",
+        "1e400", "nan", "deep"])  # fmt: skip
 def test_bad_json_is_refused_with_a_message(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, message: str
 ) -> None:

@@ -126,10 +126,12 @@ class _Reader:
             except RecursionError:
                 raise JsonLimitError("not usable JSON: nested too deeply") from None
             except json.JSONDecodeError as exc:
+                at = self.offset + exc.pos  # before _grow, which may drop the buffer's start
                 if self._grow():
                     continue
+                # Some of json's messages end in "at" already ("Unterminated string starting at").
                 raise JsonLimitError(
-                    f"not valid JSON ({exc.msg} at character {self.offset + exc.pos})"
+                    f"not valid JSON ({exc.msg.removesuffix(' at')} at character {at})"
                 ) from None
             if end < len(self.buf) or not self._grow():  # a number may go on in the next chunk
                 if end - self.pos > MAX_VALUE_CHARS:

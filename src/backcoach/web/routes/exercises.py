@@ -87,7 +87,9 @@ async def forget_calibration(request: Request) -> Response:
     state = app_state(request)
     exercise = state.exercise(request.path_params["exercise_id"])
     own_range.forget_calibration(state.the_journal(), current_profile(request), exercise)
-    return RedirectResponse(f"/exercises/{exercise.id}/setup?forgotten=1", status_code=303)
+    # To the notice that says so, which sits below the camera steps.
+    return RedirectResponse(f"/exercises/{exercise.id}/setup?forgotten=1#calibration-stored",
+                            status_code=303)
 
 
 async def api_exercises(request: Request) -> Response:
