@@ -81,8 +81,27 @@ def _stored(settings: WebSettings, exercise_id: str) -> Any:
         journal.close()
 
 
-def test_a_calibration_over_the_socket_is_stored_and_counted_from(
+def test_a_calibration_before_the_disclaimer_and_questions_is_refused(
     server: BackgroundServer, settings: WebSettings
+) -> None:
+    """A calibration is a repetition of the exercise: like a session (and ``analyze --camera``)
+    it waits for the disclaimer and the safety questions; the camera check does not."""
+    async def scenario() -> tuple[dict[str, Any], dict[str, Any]]:
+        ws, _ = await _open(server, "knee-to-chest")
+        refused = await _ask(ws, "calibrate")
+        check = await _ask(ws, "check")
+        await ws.close()
+        return refused, check
+
+    refused, check = asyncio.run(scenario())
+    assert refused["status"] == "failed" and refused["code"] == "disclaimer_needed"
+    assert "Welcome page" in refused["message"]
+    assert check["status"] == "checking"
+    assert _stored(settings, "knee-to-chest") is None
+
+
+def test_a_calibration_over_the_socket_is_stored_and_counted_from(
+    server: BackgroundServer, settings: WebSettings, onboarded: httpx.Client
 ) -> None:
     session = _short_range(3, seed=2)
 
@@ -112,7 +131,7 @@ def test_a_calibration_over_the_socket_is_stored_and_counted_from(
 
 
 def test_a_lying_repetition_is_refused_for_the_seated_exercise(
-    server: BackgroundServer, settings: WebSettings
+    server: BackgroundServer, settings: WebSettings, onboarded: httpx.Client
 ) -> None:
     lying = _frames(simple_spec("knee-to-chest", reps=1, hold_s=4.0), seed=4)
 
@@ -219,7 +238,7 @@ def test_the_setup_page_and_forget(server: BackgroundServer, onboarded: httpx.Cl
 
 @pytest.mark.parametrize("kind", ["check", "calibrate"])
 def test_a_setup_request_before_any_frame_then_cancel_stores_nothing(
-    server: BackgroundServer, settings: WebSettings, kind: str
+    server: BackgroundServer, settings: WebSettings, onboarded: httpx.Client, kind: str
 ) -> None:
     async def scenario() -> dict[str, Any]:
         ws, _ = await _open(server, "knee-to-chest")

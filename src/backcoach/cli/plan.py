@@ -9,21 +9,10 @@ from rich.table import Table
 
 from backcoach.cli.context import AppContext, get_context, utc_now
 from backcoach.cli.render import disclaimer_line
-from backcoach.cli.safety import current_decision, print_decision
+from backcoach.cli.safety import current_decision, print_decision, print_next_step
 from backcoach.core.plan import DailyPlan, describe_dose, load_progression_rules, plan_for_day
 from backcoach.core.records import History
 from backcoach.core.safety import SafetyDecision, load_screening
-
-_NEXT_STEP = {
-    "disclaimer_needed": "backcoach disclaimer",
-    "screening_needed": "backcoach screen",
-    "screening_expired": "backcoach screen",
-    "pain_rise_rescreen": "backcoach screen",
-    "red_flag": "backcoach clear (once a professional has cleared you)",
-    "sharp_pain_referral": "backcoach clear (once a professional has advised you)",
-    "checkin_needed": "backcoach checkin",
-    "sharp_pain_rest": "rest today; backcoach note '...' to write down what happened",
-}
 
 # Before these are settled there is no plan to show: a plan would read as a prescription.
 _NO_PLAN_CODES = frozenset({
@@ -86,9 +75,7 @@ def plan(ctx: typer.Context) -> None:
     daily, decision = today_plan(app_ctx, history)
     if not decision.allowed:
         print_decision(console, decision, load_screening())
-        step = _NEXT_STEP.get(decision.code)
-        if step:
-            console.print(f"Next step: [bold]{escape(step)}[/bold]")
+        print_next_step(console, decision)
         if decision.code in _NO_PLAN_CODES:
             console.print(disclaimer_line())
             raise typer.Exit(1)

@@ -38,6 +38,18 @@ from backcoach.core.safety import (
 
 _RESCREEN_CODES = ("screening_needed", "screening_expired", "pain_rise_rescreen")
 
+# What to do next when a decision refuses exercise, as a command the person can type.
+NEXT_STEP = {
+    "disclaimer_needed": "backcoach disclaimer",
+    "screening_needed": "backcoach screen",
+    "screening_expired": "backcoach screen",
+    "pain_rise_rescreen": "backcoach screen",
+    "red_flag": "backcoach clear (once a professional has cleared you)",
+    "sharp_pain_referral": "backcoach clear (once a professional has advised you)",
+    "checkin_needed": "backcoach checkin",
+    "sharp_pain_rest": "rest today; backcoach note '...' to write down what happened",
+}
+
 
 def current_decision(
     history: History, now: datetime, rules: ProgressionRules, zone: tzinfo
@@ -64,7 +76,15 @@ def require_exercise_allowed(app_ctx: AppContext, what: str) -> None:
     decision = current_decision(history, utc_now(), load_progression_rules(), app_ctx.zone())
     if not decision.allowed:
         print_decision(app_ctx.console, decision, load_screening())
-        raise Refused(f"no {what} now: {decision.message}")
+        print_next_step(app_ctx.console, decision)
+        raise Refused(f"no {what} now (see the reason above)")
+
+
+def print_next_step(console: Console, decision: SafetyDecision) -> None:
+    """The one command that moves a refused person on, if there is one."""
+    step = NEXT_STEP.get(decision.code)
+    if step:
+        console.print(f"Next step: [bold]{escape(step)}[/bold]")
 
 
 def print_decision(console: Console, decision: SafetyDecision, screening: Screening) -> None:

@@ -251,6 +251,10 @@ class CoachConnection:
                 continue
             if isinstance(frame, _Control):
                 control = frame.kind
+                refusal = self._calibration_refusal() if control == "calibrate" else None
+                if refusal is not None:
+                    await self.ws.send_json(refusal)
+                    continue
                 ack = self.setup.cancel() if control == "cancel" else self.setup.start(control)
                 await self.ws.send_json(ack)
                 continue
@@ -258,6 +262,17 @@ class CoachConnection:
                 self.dropped += 1  # the newest frame wins: never queue stale frames
             self.pending = frame
             self.wake.set()
+
+    def _calibration_refusal(self) -> dict[str, Any] | None:
+        """A calibration asks for a repetition of the exercise, so it needs what a session needs
+        (the disclaimer accepted, the safety questions answered, no red flag, no rest day), as
+        ``analyze --camera`` does; the camera check alone asks for no movement and stays open."""
+        decision = self.state.decision(self.profile)
+        if decision.allowed:
+            return None
+        return {"type": "calibration", "status": "failed", "code": decision.code,
+                "message": f"{decision.message} A repetition of the exercise comes after that: "
+                           "see the Welcome page."}  # fmt: skip
 
     # --- processing ---------------------------------------------------------------------------
 
