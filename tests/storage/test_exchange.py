@@ -179,9 +179,14 @@ def _psfs_twice(data: dict[str, Any]) -> None:
     data["psfs"][1]["activities"].append({"name": "putting on SOCKS", "score": 2})
 
 
+def _huge_note(data: dict[str, Any]) -> None:
+    data["notes"][0]["text"] = "x" * 5_000_000  # the app itself keeps notes to 2000 characters
+
+
 @pytest.mark.parametrize(
     ("mutate", "where"),
     [
+        (_huge_note, "notes.0.text"),
         (_set_pain, "sessions.1.pain_after"),
         (_naive_time, "notes.0.at"),
         (_unknown_field, "sessions.0.sets.0.colour"),

@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+#: The longest free text a record keeps (notes, a clearance's words, a plan change's reason):
+#: the web and the CLI refuse longer notes, and an import must not smuggle one in.
+MAX_TEXT_CHARS = 2000
+
 
 class Side(StrEnum):
     """For sided exercises: the leg that steps back in the hip flexor stretch."""

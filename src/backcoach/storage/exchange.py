@@ -25,6 +25,7 @@ from backcoach.core.psfs import (
     make_psfs_record,
 )
 from backcoach.core.records import (
+    MAX_TEXT_CHARS,
     DisclaimerAck,
     DoseValue,
     History,
@@ -62,6 +63,10 @@ _MAX_ERRORS_SHOWN = 5
 Pain = Annotated[int, Field(ge=0, le=10)]
 Count = Annotated[int, Field(ge=0)]
 Ident = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+# Free text is bounded on import as on entry: a note of megabytes would flood every screen.
+FreeText = Annotated[str, Field(max_length=MAX_TEXT_CHARS)]
 
 
 class _Model(BaseModel):
@@ -106,7 +111,7 @@ class SessionV1(_Model):
     ended_at: AwareDatetime | None = None
     stop_exercise_id: Ident | None = None
     stop_at: AwareDatetime | None = None
-    note: str | None = None
+    note: FreeText | None = None
     sets: list[SetV1] = []
     time_zone: Annotated[str, Field(max_length=64)] | None = None
 
@@ -133,7 +138,7 @@ class ScreeningV1(_Model):
     answers: dict[Ident, bool]
     positive_flags: list[Ident]
     cleared_at: AwareDatetime | None = None
-    cleared_note: str | None = None
+    cleared_note: FreeText | None = None
     cleared_by: Annotated[str, Field(max_length=200)] | None = None
     cleared_on: date | None = None
 
@@ -202,7 +207,7 @@ class PlanChangeV1(_Model):
     from_dose: DoseV1 | None
     to_dose: DoseV1
     reason_code: Annotated[str, Field(min_length=1, max_length=32)]
-    reason: str
+    reason: FreeText
 
     @classmethod
     def of(cls, r: PlanChange) -> PlanChangeV1:
@@ -230,7 +235,7 @@ class AckV1(_Model):
 
 class NoteV1(_Model):
     at: AwareDatetime
-    text: str
+    text: FreeText
 
     def record(self) -> Note:
         return Note(at=self.at, text=self.text)
@@ -265,7 +270,7 @@ class SharpPainV1(_Model):
     at: AwareDatetime
     place: Annotated[str, Field(min_length=1, max_length=32)]
     pain: Pain | None = None
-    note: str | None = None
+    note: FreeText | None = None
 
     @classmethod
     def of(cls, r: SharpPainEvent) -> SharpPainV1:
@@ -280,7 +285,7 @@ class AdviceV1(_Model):
     at: AwareDatetime
     by: Annotated[str, Field(min_length=1, max_length=200)]
     on: date
-    said: Annotated[str, Field(min_length=1)]
+    said: Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS)]
     reason: Annotated[str, Field(min_length=1, max_length=32)] = "sharp_pain"
 
     @classmethod

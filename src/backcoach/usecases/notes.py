@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from backcoach.core.records import Note
+from backcoach.core.records import MAX_TEXT_CHARS, Note
 from backcoach.storage import Journal
 
-MAX_NOTE_CHARS = 2000
+MAX_NOTE_CHARS = MAX_TEXT_CHARS
 
 
 class NoteError(ValueError):
