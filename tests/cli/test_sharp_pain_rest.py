@@ -101,3 +101,16 @@ def test_the_cli_and_the_web_decide_alike(data_dir: Path, case: str) -> None:
         assert start.status_code == 409 and start.json()["code"] == decision.code
         assert f'data-code="{decision.code}"' in page
         assert decision.message.split(".")[0] in " ".join(cli.stdout.split())
+
+
+def test_history_lists_sharp_pain_in_the_profiles_own_time_zone(data_dir: Path) -> None:
+    """The terminal shows times as the web app does: in the profile's zone (here Auckland, while
+    the computer says UTC), and sharp pain reported outside a session is listed."""
+    at = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # 23:00 the same day in Auckland (UTC+13)
+    with Journal.open(data_dir) as journal:
+        journal.set_setting("default", "time_zone", "Pacific/Auckland")
+        journal.add_sharp_pain_event("default", SharpPainEvent(at=at, place="cli", pain=6,
+                                                               note="bending to the boot"))
+    shown = _run(data_dir, "history").stdout
+    assert "Sharp pain 2026-12-01 23:00, pain 6/10: bending to the boot" in shown
+    assert "2026-12-01 10:00" not in shown

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -41,8 +41,9 @@ _OUTCOME_STYLE = {
 }
 
 
-def _local(at: datetime) -> str:
-    return f"{at.astimezone():%Y-%m-%d %H:%M}"
+def _local(at: datetime, zone: tzinfo) -> str:
+    """A time in the person's own zone (the profile's, else this computer's), as everywhere."""
+    return f"{at.astimezone(zone):%Y-%m-%d %H:%M}"
 
 
 def _sets_text(record: SessionRecord) -> str:
@@ -50,18 +51,19 @@ def _sets_text(record: SessionRecord) -> str:
     grouped: dict[str, list[str]] = {}
     for s in record.sets:
         side = f"{s.side.value[0].upper()} " if s.side else ""
-        grouped.setdefault(s.exercise_id, []).append(f"{side}{s.reps}x{s.hold_s:.0f}s")
+        reached = "" if s.range_deg is None else f" ({s.range_deg:.0f} deg)"  # camera sets only
+        grouped.setdefault(s.exercise_id, []).append(f"{side}{s.reps}x{s.hold_s:.0f}s{reached}")
     return "; ".join(f"{ex} {' '.join(parts)}" for ex, parts in grouped.items()) or "-"
 
 
-def _outcome_text(record: SessionRecord) -> str:
+def _outcome_text(record: SessionRecord, zone: tzinfo) -> str:
     outcome = record.outcome.value
     style = _OUTCOME_STYLE.get(outcome, "")
     text = f"[{style}]{outcome}[/{style}]"
     if record.stop_exercise_id:
         text += f" during {escape(record.stop_exercise_id)}"
     if record.stop_at is not None and record.outcome is not SessionOutcome.COMPLETED:
-        text += f" at {record.stop_at.astimezone():%H:%M:%S}"
+        text += f" at {record.stop_at.astimezone(zone):%H:%M:%S}"
     return text
 
 
@@ -71,8 +73,9 @@ def _pain_text(record: SessionRecord) -> str:
     return f"{before} -> {after}"
 
 
-def print_history(console: Console, history: History, last: int) -> None:
-    """Sessions as a table (newest last), then a small trend of pain and repetitions."""
+def print_history(console: Console, history: History, last: int, zone: tzinfo) -> None:
+    """Sessions as a table (newest last), then a small trend of pain and repetitions, the latest
+    check-ins, sharp-pain reports and notes; times in ``zone``."""
     sessions = history.sessions[-last:]
     if not sessions:
         console.print("No sessions yet. Start one with: backcoach session")
@@ -84,7 +87,7 @@ def print_history(console: Console, history: History, last: int) -> None:
         table.add_column("sets", overflow="fold")
         for record in sessions:
             table.add_row(
-                _local(record.started_at), _outcome_text(record), _pain_text(record),
+                _local(record.started_at, zone), _outcome_text(record, zone), _pain_text(record),
                 _sets_text(record),
             )  # fmt: skip
         console.print(table)
@@ -92,8 +95,12 @@ def print_history(console: Console, history: History, last: int) -> None:
     for checkin in history.checkins[-5:]:
         pain = "" if checkin.pain is None else f", pain {checkin.pain}/10"
         console.print(f"Morning {checkin.day}: {checkin.feeling.value}{pain}")
+    for event in history.sharp_pain_events[-5:]:
+        pain = "" if event.pain is None else f", pain {event.pain}/10"
+        said = "" if not event.note else f": {escape(printable(event.note))}"
+        console.print(f"[bold red]Sharp pain[/bold red] {_local(event.at, zone)}{pain}{said}")
     for note in history.notes[-5:]:
-        console.print(f"Note {_local(note.at)}: {escape(printable(note.text))}")
+        console.print(f"Note {_local(note.at, zone)}: {escape(printable(note.text))}")
 
 
 def _print_trend(console: Console, sessions: tuple[SessionRecord, ...]) -> None:
@@ -112,7 +119,8 @@ def history(
 ) -> None:
     """Show past sessions (pain before and after, sets, stops) and a small trend."""
     app_ctx = get_context(ctx)
-    print_history(app_ctx.console, app_ctx.journal().history(app_ctx.profile), last)
+    print_history(app_ctx.console, app_ctx.journal().history(app_ctx.profile), last,
+                  app_ctx.zone())
 
 
 def print_plan_changes(console: Console, changes: list[PlanChange]) -> None:
