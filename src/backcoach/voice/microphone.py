@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from backcoach.voice.recogniser import SAMPLE_RATE_HZ, Detection, Recogniser
+from backcoach.voice.recogniser import SAMPLE_RATE_HZ, Detection, Recogniser, drain
 
 _BLOCK = SAMPLE_RATE_HZ // 10
 
@@ -78,9 +78,4 @@ class MicrophoneListener:
 
     def poll(self) -> list[Detection]:
         """Everything heard since the last call (never blocks)."""
-        heard = []
-        while True:
-            try:
-                heard.append(self._heard.get_nowait())
-            except queue.Empty:
-                return heard
+        return drain(self._heard)

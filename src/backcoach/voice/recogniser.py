@@ -6,6 +6,7 @@ far, never waiting for audio that has not arrived. Times are seconds from the fi
 
 from __future__ import annotations
 
+import queue
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -59,3 +60,14 @@ class Recogniser(Protocol):
     def reset(self) -> None:
         """Forget the stream so far (times start again from zero)."""
         ...
+
+
+def drain(heard: queue.Queue[Detection]) -> list[Detection]:
+    """Everything a listener's worker has heard so far, without waiting: the microphone and a
+    replayed recording both hand their detections over this way."""
+    out = []
+    while True:
+        try:
+            out.append(heard.get_nowait())
+        except queue.Empty:
+            return out

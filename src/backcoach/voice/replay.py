@@ -13,7 +13,7 @@ import time
 from types import TracebackType
 
 from backcoach.voice.listen import CHUNK_S, chunks
-from backcoach.voice.recogniser import Detection, Recogniser, Samples
+from backcoach.voice.recogniser import Detection, Recogniser, Samples, drain
 
 
 class RecordingListener:
@@ -49,9 +49,4 @@ class RecordingListener:
 
     def poll(self) -> list[Detection]:
         """Everything heard since the last call (never blocks)."""
-        heard = []
-        while True:
-            try:
-                heard.append(self._heard.get_nowait())
-            except queue.Empty:
-                return heard
+        return drain(self._heard)
