@@ -1,7 +1,7 @@
 """From video frames to a stream of ``PoseFrame``s, fast enough to beat real time on 2 cores.
 
 The steps stay visible: decode (own thread, downscaled) → choose the frames worth analysing →
-turn the image so the body stands upright (optional) → pose model → landmarks back in the
+turn the image so the body stands upright (a lying body) → pose model → landmarks back in the
 original image's coordinates.
 
 Why it is fast: the exercises are slow stretches and holds, so the model does not need every
@@ -70,7 +70,12 @@ class PipelineSettings:
     # with a person).
     search_interval_s: float = 1.0 / 15.0
     motion_step: float = 0.06  # torso lengths the body may move between analysed frames
-    upright: bool = False  # turn sideways (lying) bodies upright before inference
+    # Turn sideways (lying) bodies upright before inference: True always (and look for a
+    # person at each quarter turn when none is found), False never, None (the default) once a
+    # body has been seen lying in this stream: a person seated or standing is never turned, and
+    # a lying one is, which on the rendered lying clips of benchmarks/video_accuracy.py (tuning
+    # split) kept the person found in more frames.
+    upright: bool | None = None
     keep_full: bool = False  # keep full-size frames (for an annotated video)
 
 
@@ -143,6 +148,7 @@ class PoseTracker:
         self.rotation_deg = 0
         self._sideways = 0
         self._misses = 0
+        self._seen_lying = False  # a body seen sideways in the picture (see PipelineSettings)
         self._next_t = -math.inf
         self._last: tuple[float, Landmarks] | None = None
         self.stats = PipelineStats()
@@ -168,7 +174,7 @@ class PoseTracker:
         if self._paced and landmarks is not None:
             # until ``pace`` answers, assume the soonest next frame (the reader thread asks)
             self._next_t = t + self.settings.min_interval_s
-        if self.settings.upright:
+        if self.settings.upright is not False:
             self._update_rotation(landmarks, width, height)
         if landmarks is not None:
             self.stats.frames_with_person += 1
@@ -199,6 +205,8 @@ class PoseTracker:
 
     def _update_rotation(self, landmarks: Landmarks | None, width: int, height: int) -> None:
         if landmarks is None:
+            if self.settings.upright is None and not self._seen_lying:
+                return  # automatic: nobody seen lying yet, so no reason to turn the picture
             self._misses += 1
             if self._misses >= _PROBE_AFTER:
                 position = ROTATIONS_DEG.index(self.rotation_deg)
@@ -209,6 +217,7 @@ class PoseTracker:
         wanted = upright_rotation(trunk_direction_deg(landmarks, width, height))
         self._sideways = self._sideways + 1 if wanted != self.rotation_deg else 0
         if self._sideways >= _SWITCH_AFTER:
+            self._seen_lying = True  # (seated and standing bodies never get here)
             self.rotation_deg = wanted
             self._sideways = 0
 
