@@ -82,3 +82,54 @@ def test_motion_speed_is_in_torso_lengths_per_second() -> None:
         (before[11][1] + before[12][1] - before[23][1] - before[24][1]) / 2 * 720,
     )
     assert speed == pytest.approx(12.8 / shoulder_hip_px / 0.5, rel=1e-6)
+
+
+class _Scripted:
+    """A backend that answers from a script: the landmarks to return per call (None: nobody)."""
+
+    def __init__(self, script: list[list[list[float]] | None]) -> None:
+        self._script = script
+        self.calls = 0
+
+    def estimate(self, image: np.ndarray, t: float) -> list[list[float]] | None:
+        found = self._script[min(self.calls, len(self._script) - 1)]
+        self.calls += 1
+        return found
+
+    def close(self) -> None:
+        pass
+
+
+def _body(exercise_id: str) -> list[list[float]]:
+    pose = generate(simple_spec(exercise_id, reps=1), seed=1).frames[0].landmarks
+    assert pose is not None
+    return [list(p) for p in pose]
+
+
+def _rotations(settings: PipelineSettings, script: list[list[list[float]] | None]) -> list[int]:
+    from backcoach.pose.pipeline import PoseTracker
+
+    tracker = PoseTracker(lambda: _Scripted(script), settings)
+    image = np.zeros((36, 64, 3), np.uint8)
+    seen = []
+    for i in range(len(script)):
+        tracker.analyse(image, i / 10)
+        seen.append(tracker.rotation_deg)
+    return seen
+
+
+def test_a_lying_body_is_turned_upright_by_default_and_a_seated_one_never() -> None:
+    lying = _body("knee-to-chest")
+    turns = _rotations(PipelineSettings(), [lying] * 2)  # sideways twice: turned a quarter
+    assert turns[0] == 0 and turns[1] in (90, 270)
+    assert _rotations(PipelineSettings(upright=False), [lying] * 6) == [0] * 6
+    # Seen seated, then out of view: the picture is never turned to look for a lying person.
+    seated = _body("neck-flexion")
+    assert _rotations(PipelineSettings(), [seated] * 3 + [None] * 12) == [0] * 15
+
+
+def test_nobody_found_yet_is_looked_for_at_quarter_turns() -> None:
+    # A person lying at an angle the model misses in the unturned picture may be found turned.
+    turns = _rotations(PipelineSettings(), [None] * 12)
+    assert turns[:2] == [0, 0] and set(turns) == {0, 90, 180, 270}
+    assert _rotations(PipelineSettings(upright=False), [None] * 12) == [0] * 12

@@ -71,10 +71,11 @@ class PipelineSettings:
     search_interval_s: float = 1.0 / 15.0
     motion_step: float = 0.06  # torso lengths the body may move between analysed frames
     # Turn sideways (lying) bodies upright before inference: True always (and look for a
-    # person at each quarter turn when none is found), False never, None (the default) once a
-    # body has been seen lying in this stream: a person seated or standing is never turned, and
-    # a lying one is, which on the rendered lying clips of benchmarks/video_accuracy.py (tuning
-    # split) kept the person found in more frames.
+    # person at each quarter turn when none is found), False never. None (the default) is True
+    # until a body is seen upright in the unturned picture, and after a body was seen lying: a
+    # person seated or standing is never turned nor looked for at quarter turns once seen, and a
+    # lying one is turned upright, which on the rendered lying clips of
+    # benchmarks/video_accuracy.py (tuning split) kept the person found in more frames.
     upright: bool | None = None
     keep_full: bool = False  # keep full-size frames (for an annotated video)
 
@@ -149,6 +150,7 @@ class PoseTracker:
         self._sideways = 0
         self._misses = 0
         self._seen_lying = False  # a body seen sideways in the picture (see PipelineSettings)
+        self._seen_upright = False  # a body seen upright in the unturned picture
         self._next_t = -math.inf
         self._last: tuple[float, Landmarks] | None = None
         self.stats = PipelineStats()
@@ -205,8 +207,8 @@ class PoseTracker:
 
     def _update_rotation(self, landmarks: Landmarks | None, width: int, height: int) -> None:
         if landmarks is None:
-            if self.settings.upright is None and not self._seen_lying:
-                return  # automatic: nobody seen lying yet, so no reason to turn the picture
+            if self.settings.upright is None and self._seen_upright and not self._seen_lying:
+                return  # automatic: a person seen upright, none lying: keep the picture as it is
             self._misses += 1
             if self._misses >= _PROBE_AFTER:
                 position = ROTATIONS_DEG.index(self.rotation_deg)
@@ -215,6 +217,8 @@ class PoseTracker:
             return
         self._misses = 0
         wanted = upright_rotation(trunk_direction_deg(landmarks, width, height))
+        if wanted == 0 and self.rotation_deg == 0:
+            self._seen_upright = True
         self._sideways = self._sideways + 1 if wanted != self.rotation_deg else 0
         if self._sideways >= _SWITCH_AFTER:
             self._seen_lying = True  # (seated and standing bodies never get here)
