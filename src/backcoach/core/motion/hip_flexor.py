@@ -71,6 +71,7 @@ class HipFlexorAnalyser(RepetitionAnalyser):
         self._lean_weight = lim.get("lean_weight", 0.0)
         self._knee_merge = lim.get("knee_merge_ratio", 0.0)
         self._tilt: float | None = None  # this frame's trunk tilt from vertical (degrees)
+        self._thighs = 0.0  # this frame's angle between the thighs (degrees)
         self._rest_tilt = RestingLevel(tau_s=_LEAN_TAU_S)
 
     def _measure(self, lms: Sequence[Landmark]) -> float | None:
@@ -85,7 +86,7 @@ class HipFlexorAnalyser(RepetitionAnalyser):
         rx, ry = (rk[0] - rh[0]) * a, rk[1] - rh[1]
         if (lx == 0.0 and ly == 0.0) or (rx == 0.0 and ry == 0.0):
             return None  # a collapsed thigh: no usable person in this frame
-        stride = angle_between_deg(lx, ly, rx, ry)
+        stride = self._thighs = angle_between_deg(lx, ly, rx, ry)
         if self._knee_merge > 0.0:
             stride = max(stride, self._legs_if_knees_merge(lms, lx, ly, rx, ry))
         return stride + self._lean_gain(lms)
@@ -152,7 +153,9 @@ class HipFlexorAnalyser(RepetitionAnalyser):
         la, ra = lms[_ANKLES[0]], lms[_ANKLES[1]]
         # Which leg is behind: compare knee + ankle positions along the walking direction.
         ahead = facing * ((lk[0] + la[0]) - (rk[0] + ra[0]))  # > 0: left leg in front
-        weight = min(lk[3], la[3], rk[3], ra[3]) + 0.05
+        # Frames where the thighs read far apart weigh more: a pose model that mirrors the legs
+        # front to back for a while (seen on rendered bodies) also reads them closer together.
+        weight = (min(lk[3], la[3], rk[3], ra[3]) + 0.05) * self._thighs / 30.0
         rep.side_vote += -weight if ahead > 0 else weight  # positive vote: left leg back
         left_back = ahead < 0
         back, front = (0, 1) if left_back else (1, 0)
