@@ -24,6 +24,11 @@ four rooms and their lighting, webcam degradation (blur, noise, JPEG, shake, dim
 resolution) and frame sizes 640x360 to 1280x720. Non-exercise clips (resting with fidgets,
 every posture) must give 0 repetitions.
 
+Camera check: each clip's first ``CHECK_S`` seconds (the person resting in the start position)
+also go through the app's camera check (``pose.camera_check``, landmarks and picture brightness),
+and the tables are repeated for the clips it accepts and those where it would ask the person to
+change the view or the light ("camera check" rows).
+
 Truth: the synthetic ground truth (``synthetic.truth``): a repetition reaches the catalog's target
 range (a gentle one only just: 6 degrees inside) and stays in it for the minimum hold; partial
 attempts (30-50 % of the way to the target) do not count. Hold truth: time in the position
@@ -266,6 +271,39 @@ def analyse(plan: ClipPlan, video: Path, replay: bool) -> AnalysisSummary:
     return result.summary
 
 
+CHECK_S = 3.0  # seconds of the clip's start the camera check sees
+
+
+def camera_check(plan: ClipPlan, video: Path) -> str:
+    """What the app's camera check says about the clip's first seconds: "accepted", or
+    "refused (codes)". Uses the saved landmarks (so after an analysis) and the video's pixels."""
+    import cv2
+
+    from backcoach.pose.camera_check import CameraChecker
+    from backcoach.pose.landmark_file import read_landmark_file
+
+    header, frames = read_landmark_file(video.with_suffix(".landmarks.jsonl"))
+    capture = cv2.VideoCapture(str(video))
+    images: dict[int, np.ndarray] = {}
+    index = 0
+    while index < CHECK_S * header.fps + 1:
+        ok, image = capture.read()
+        if not ok:
+            break
+        images[index] = image
+        index += 1
+    capture.release()
+    checker = CameraChecker(exercise_for(plan.exercise_id), header.width, header.height)
+    for frame in frames:
+        if frame.t > CHECK_S:
+            break
+        checker.add(frame.landmarks, images.get(round(frame.t * header.fps)))
+    result = checker.result()
+    if result.ok:
+        return "accepted"
+    return "refused (" + ", ".join(p.code for p in result.problems) + ")"
+
+
 # --- scoring ------------------------------------------------------------------------------------
 
 
@@ -351,6 +389,7 @@ def main() -> None:
             print(p.name, p.split, json.dumps(p.labels))
         return
     overall: dict[str, Tally] = defaultdict(Tally)
+    checked: dict[str, Tally] = defaultdict(Tally)  # by the camera check's verdict
     by_label: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     failures = []
     started = time.perf_counter()
@@ -361,13 +400,19 @@ def main() -> None:
             print(f"[{n}/{len(plans)}] {plan.name} {time.perf_counter() - t0:.0f} s", flush=True)
             continue
         summary = analyse(plan, video, args.replay)
+        check = camera_check(plan, video)
         overall[plan.exercise_id].add(plan, summary, truth)
         overall["all"].add(plan, summary, truth)
-        for label, value in plan.labels.items():
+        accepted = check == "accepted"
+        checked[f"{plan.exercise_id}, {'accepted' if accepted else 'refused'}"].add(
+            plan, summary, truth)
+        checked[f"all, {'accepted' if accepted else 'refused'}"].add(plan, summary, truth)
+        for label, value in {**plan.labels, "camera check": check}.items():
             by_label[label][f"{value}"].add(plan, summary, truth)
         if summary.reps != len(truth["reps"]):
             failures.append(f"  {plan.name}: true {len(truth['reps'])}, found {summary.reps}; "
-                            + ", ".join(f"{k} {v}" for k, v in plan.labels.items()))  # fmt: skip
+                            + ", ".join(f"{k} {v}" for k, v in plan.labels.items())
+                            + f"; camera check {check}")  # fmt: skip
         took = time.perf_counter() - t0
         print(f"[{n}/{len(plans)}] {plan.name} ({plan.split}): true {len(truth['reps'])}, found "
               f"{summary.reps} ({took:.0f} s)", file=sys.stderr, flush=True)  # fmt: skip
@@ -379,6 +424,7 @@ def main() -> None:
     print("targets: exact >= 95 %, off by <= 1 >= 99 %, side >= 98 %, median |hold error| <= "
           "0.7 s, 0 repetitions on non-exercise clips")
     _print_table("exercise", dict(overall))
+    _print_table("exercise, camera check", dict(sorted(checked.items())))
     for label, rows in by_label.items():
         _print_table(label, dict(sorted(rows.items())))
     if args.failures and failures:

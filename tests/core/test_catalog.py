@@ -52,6 +52,22 @@ def test_start_dose_above_maximum_is_rejected(catalog_copy: Path) -> None:
         load_catalog(catalog_copy)
 
 
+@pytest.mark.parametrize(("name", "value"), [("face_weight", "1.5"), ("lean_weight", "-1.0")])
+def test_a_fusion_weight_out_of_bounds_is_rejected(catalog_copy: Path, name: str,
+                                                    value: str) -> None:  # fmt: skip
+    for path in catalog_copy.glob("*.toml"):
+        text = path.read_text(encoding="utf-8")
+        if f"\n{name} = " in text:
+            lines = [f"{name} = {value}" if line.startswith(f"{name} = ") else line
+                     for line in text.splitlines()]  # fmt: skip
+            path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            break
+    else:
+        pytest.fail(f"no shipped exercise sets {name}")
+    with pytest.raises(CatalogError, match=rf"{path.name}.*limits\.{name} must be between"):
+        load_catalog(catalog_copy)
+
+
 def test_invalid_toml_names_the_file(catalog_copy: Path) -> None:
     (catalog_copy / "broken.toml").write_text("id = [unclosed\n", encoding="utf-8")
     with pytest.raises(CatalogError, match=r"broken\.toml: not valid TOML"):

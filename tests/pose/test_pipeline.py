@@ -85,3 +85,66 @@ def test_motion_speed_is_in_torso_lengths_per_second() -> None:
         (before[11][1] + before[12][1] - before[23][1] - before[24][1]) / 2 * 720,
     )
     assert speed == pytest.approx(12.8 / shoulder_hip_px / 0.5, rel=1e-6)
+
+
+class _Scripted:
+    """A backend that answers from a script: the landmarks to return per call (None: nobody).
+    The backends of one stream (one per rotation) share the script's position."""
+
+    def __init__(self, script: list[list[list[float]] | None], calls: list[int]) -> None:
+        self._script = script
+        self._calls = calls
+
+    def estimate(self, image: np.ndarray, t: float) -> list[list[float]] | None:
+        found = self._script[min(self._calls[0], len(self._script) - 1)]
+        self._calls[0] += 1
+        return found
+
+    def close(self) -> None:
+        pass
+
+
+def _body(exercise_id: str) -> list[list[float]]:
+    pose = generate(simple_spec(exercise_id, reps=1), seed=1).frames[0].landmarks
+    assert pose is not None
+    return [list(p) for p in pose]
+
+
+def _rotations(settings: PipelineSettings, script: list[list[list[float]] | None]) -> list[int]:
+    from backcoach.pose.pipeline import PoseTracker
+
+    calls = [0]
+    tracker = PoseTracker(lambda: _Scripted(script, calls), settings)
+    image = np.zeros((36, 64, 3), np.uint8)
+    seen = []
+    for i in range(len(script)):
+        tracker.analyse(image, i / 10)
+        seen.append(tracker.rotation_deg)
+    return seen
+
+
+AUTO = PipelineSettings(upright=None)
+
+
+def test_automatic_turning_turns_a_lying_body_upright_and_a_seated_one_never() -> None:
+    lying = _body("knee-to-chest")
+    turns = _rotations(AUTO, [lying] * 2)  # sideways twice: turned a quarter
+    assert turns[0] == 0 and turns[1] in (90, 270)
+    assert _rotations(PipelineSettings(), [lying] * 6) == [0] * 6  # off by default
+    # Seen seated, then out of view: the picture is never turned to look for a lying person.
+    seated = _body("neck-flexion")
+    assert _rotations(AUTO, [seated] * 3 + [None] * 12) == [0] * 15
+
+
+def test_a_turn_that_loses_the_person_is_undone_and_not_tried_again() -> None:
+    lying = _body("knee-to-chest")
+    turns = _rotations(AUTO, [lying] * 2 + [None] * 3 + [lying] * 4)
+    assert turns[1] in (90, 270)
+    assert turns[4:] == [0] * 5  # back where the person was found, and it stays there
+
+
+def test_nobody_found_yet_is_looked_for_at_quarter_turns() -> None:
+    # A person lying at an angle the model misses in the unturned picture may be found turned.
+    turns = _rotations(AUTO, [None] * 40)
+    assert turns[:9] == [0] * 9 and set(turns) == {0, 90, 180, 270}
+    assert _rotations(PipelineSettings(), [None] * 40) == [0] * 40

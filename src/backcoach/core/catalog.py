@@ -113,6 +113,16 @@ class AngleRange(_Model):
         return self
 
 
+#: Bounds of the limits that weigh second signals into the primary one (core/motion): a weight
+#: outside them would let a helper signal count on its own, or turn it against the movement.
+FUSION_LIMITS: dict[str, tuple[float, float]] = {
+    "face_weight": (0.0, 1.0),  # share of the face in the neck signal
+    "face_gain": (0.0, 3.0),  # degrees of the head line per degree of face turn
+    "lean_weight": (0.0, 2.0),  # degrees of stride per degree of trunk lean
+    "knee_merge_ratio": (0.0, 2.0),  # thigh lengths
+}
+
+
 class KinematicTargets(_Model):
     """What the movement analyser looks for; thresholds live here, not in the analyser code."""
 
@@ -130,6 +140,14 @@ class KinematicTargets(_Model):
     limits: Mapping[str, float] = Field(
         default_factory=dict, description="named fault thresholds used by the analyser"
     )
+
+    @model_validator(mode="after")
+    def _fusion_in_bounds(self) -> KinematicTargets:
+        for name, (low, high) in FUSION_LIMITS.items():
+            value = self.limits.get(name)
+            if value is not None and not low <= value <= high:
+                raise ValueError(f"limits.{name} must be between {low:g} and {high:g}")
+        return self
 
 
 class Exercise(_Model):

@@ -8,7 +8,9 @@ thresholds come from the exercise's ``[kinematics]`` data; the code only knows t
   ``rest.max_deg + hysteresis/2``, so jitter at the edge cannot start a repetition twice;
 * target zone: signal at or above ``target.min_deg``; it is left only at
   ``target.min_deg - hysteresis``;
-* the signal is a running median (drops landmark glitches) then a One Euro filter;
+* the signal is a running median (drops landmark glitches) then a One Euro filter; during the
+  first second at rest it is the median of all samples so far (the resting level is learned
+  from it, and a pose model's unsettled first frames cannot set it);
 * the resting level is the person's own (see ``_settle``): measured above the rest range (a
   hook-lying start, a forward head, a camera angle) it moves the rest range up with it, by up to
   ``limits.rest_follow_deg`` (at least the hysteresis), so the return to rest is still seen and
@@ -223,6 +225,7 @@ class RepetitionAnalyser:
         self._offset = 0.0  # how far the ranges are moved (see _settle)
         self._away_s = 0.0  # resting time spent away from the resting level
         self._rest_age_s = 0.0  # resting time seen so far
+        self._warm: list[float] = []  # the samples of the first second at rest
         self._last_t: float | None = None
         self._last_seen_t: float | None = None
         self._lost = False
@@ -281,6 +284,13 @@ class RepetitionAnalyser:
         if len(window) > self.median_window:
             del window[0]
         median = sorted(window)[len(window) // 2]
+        if self._rest_age_s < _BASELINE_WARMUP_S and (not self._started or self._phase == REST):
+            # The first second at rest: the level is the median of everything seen so far. A
+            # pose model's first frames are often off (its tracking and smoothing settle), and
+            # a smoothed signal would carry that error for seconds; the median drops it.
+            self._warm.append(raw)
+            median = sorted(self._warm)[len(self._warm) // 2]
+            self._filter.reset()
         filtered = self._filter(t, median)
         self._value = filtered
         value = filtered - self._offset
@@ -356,6 +366,7 @@ class RepetitionAnalyser:
             if value <= self._rest_max:
                 self._phase = REST
                 self._rest_t = t
+                self._warm.clear()  # the resting level is learned from here
             return
         rep = self._rep
         if rep is None:  # pragma: no cover - every phase below has a repetition
@@ -493,8 +504,8 @@ class RepetitionAnalyser:
         """
         base = self._baseline
         self._rest_age_s += dt
-        if self._rest_age_s < _BASELINE_WARMUP_S:  # the first moments: take what is there
-            self._baseline = base + dt / (_BASELINE_WARMUP_S / 2 + dt) * (filtered - base)
+        if self._rest_age_s < _BASELINE_WARMUP_S:  # the first second: its median (see update)
+            self._baseline = filtered
             self._follow(self._baseline)
             return
         if abs(filtered - base) > 2.0 * self._half_h:

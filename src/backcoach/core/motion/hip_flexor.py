@@ -4,6 +4,16 @@ The primary signal is the stride: the unsigned angle between the two thighs (hip
 standing tall and 30°+ in the stretch. It needs no notion of front or back, so it reads the same
 whichever way the person faces and is unchanged when the model swaps the far leg's labels.
 
+Two additions make it hold up on realistic bodies seen through a pose model, which reads a held
+lunge 10-25 degrees short (the far thigh is hidden behind the near one):
+
+* the trunk's forward lean, measured from the person's own resting lean, adds to the stride
+  (``limits.lean_weight`` per degree): leaning into the stretch is part of the position, and a
+  second witness of it;
+* when the two knees merge in the picture (closer than ``limits.knee_merge_ratio`` thigh
+  lengths: the camera looks along the legs, or the model put both knees on one leg) the angle
+  between the whole legs (hip → ankle) stands in for the thighs when it is the larger.
+
 The side and the faults do need the walking direction ("front"): toes lie ahead of heels and the
 nose ahead of the ears, whichever way the person faces in the picture. The side is decided by a
 vote over every frame of the hold, so a few frames with swapped left/right labels do not flip it.
@@ -19,7 +29,8 @@ from backcoach.core.catalog import Exercise
 from backcoach.core.motion.analyser import HOLD, RepetitionAnalyser, RepInProgress
 from backcoach.core.motion.body import INDEX, MIN_VISIBILITY, mid, pair
 from backcoach.core.motion.filters import OneEuroFilter
-from backcoach.core.motion.geometry import angle_between_deg, length
+from backcoach.core.motion.geometry import angle_between_deg, length, tilt_from_vertical_deg
+from backcoach.core.motion.resting import RestingLevel
 from backcoach.core.motion.types import Landmark, MotionEvent
 
 _SHOULDERS = pair("shoulder")
@@ -32,6 +43,9 @@ _EARS = pair("ear")
 _NOSE = INDEX["nose"]
 _FACING_RATE = 0.1
 _AXIS_RATE = 0.05
+#: The resting lean: median of the first second at rest, then a moving average with this time
+#: constant (seconds; resting.py).
+_LEAN_TAU_S = 4.0
 _DEG = 180.0 / math.pi
 
 
@@ -53,7 +67,12 @@ class HipFlexorAnalyser(RepetitionAnalyser):
         self._knee_toes = OneEuroFilter(0.7, 0.0)
         self._stance = OneEuroFilter(0.3, 0.0)  # depth is the noisiest coordinate
         self._values = {"trunk_lean": 0.0, "back_knee": 0.0, "knee_past_toes_ratio": 0.0,
-                        "stance_width_ratio": 0.0}
+                        "stance_width_ratio": 0.0, "lean_gain": 0.0}
+        self._lean_weight = lim.get("lean_weight", 0.0)
+        self._knee_merge = lim.get("knee_merge_ratio", 0.0)
+        self._tilt: float | None = None  # this frame's trunk tilt from vertical (degrees)
+        self._thighs = 0.0  # this frame's angle between the thighs (degrees)
+        self._rest_tilt = RestingLevel(tau_s=_LEAN_TAU_S)
 
     def _measure(self, lms: Sequence[Landmark]) -> float | None:
         lh = lms[_HIPS[0]]
@@ -67,7 +86,44 @@ class HipFlexorAnalyser(RepetitionAnalyser):
         rx, ry = (rk[0] - rh[0]) * a, rk[1] - rh[1]
         if (lx == 0.0 and ly == 0.0) or (rx == 0.0 and ry == 0.0):
             return None  # a collapsed thigh: no usable person in this frame
-        return angle_between_deg(lx, ly, rx, ry)
+        stride = self._thighs = angle_between_deg(lx, ly, rx, ry)
+        if self._knee_merge > 0.0:
+            stride = max(stride, self._legs_if_knees_merge(lms, lx, ly, rx, ry))
+        return stride + self._lean_gain(lms)
+
+    def _legs_if_knees_merge(self, lms: Sequence[Landmark], lx: float, ly: float, rx: float,
+                             ry: float) -> float:
+        """The angle between the whole legs (hip → ankle) when the knees merge, else 0."""
+        a = self.aspect
+        lk, rk = lms[_KNEES[0]], lms[_KNEES[1]]
+        thigh = (length(lx, ly) + length(rx, ry)) / 2.0
+        if length((lk[0] - rk[0]) * a, lk[1] - rk[1]) >= self._knee_merge * thigh:
+            return 0.0
+        lh, rh = lms[_HIPS[0]], lms[_HIPS[1]]
+        la, ra = lms[_ANKLES[0]], lms[_ANKLES[1]]
+        if min(la[3], ra[3]) < MIN_VISIBILITY:
+            return 0.0
+        lax, lay = (la[0] - lh[0]) * a, la[1] - lh[1]
+        rax, ray = (ra[0] - rh[0]) * a, ra[1] - rh[1]
+        if (lax == 0.0 and lay == 0.0) or (rax == 0.0 and ray == 0.0):
+            return 0.0
+        return angle_between_deg(lax, lay, rax, ray)
+
+    def _lean_gain(self, lms: Sequence[Landmark]) -> float:
+        """``lean_weight`` times the trunk's lean beyond its resting lean (0 when not leaning)."""
+        self._tilt = None
+        if self._lean_weight <= 0.0:
+            return 0.0
+        a = self.aspect
+        sx, sy, sv = mid(lms, _SHOULDERS[0], _SHOULDERS[1], a)
+        hx, hy, hv = mid(lms, _HIPS[0], _HIPS[1], a)
+        if min(sv, hv) < MIN_VISIBILITY or (sx == hx and sy == hy):
+            return 0.0
+        tilt = self._tilt = tilt_from_vertical_deg(sx - hx, sy - hy)
+        lean = self._rest_tilt.since_rest(tilt)
+        gain = 0.0 if lean is None else self._lean_weight * max(0.0, lean)
+        self._values["lean_gain"] = gain
+        return gain
 
     def _reset_tracking(self) -> None:
         for f in (self._lean, self._back_knee, self._knee_toes, self._stance):
@@ -97,7 +153,9 @@ class HipFlexorAnalyser(RepetitionAnalyser):
         la, ra = lms[_ANKLES[0]], lms[_ANKLES[1]]
         # Which leg is behind: compare knee + ankle positions along the walking direction.
         ahead = facing * ((lk[0] + la[0]) - (rk[0] + ra[0]))  # > 0: left leg in front
-        weight = min(lk[3], la[3], rk[3], ra[3]) + 0.05
+        # Frames where the thighs read far apart weigh more: a pose model that mirrors the legs
+        # front to back for a while (seen on rendered bodies) also reads them closer together.
+        weight = (min(lk[3], la[3], rk[3], ra[3]) + 0.05) * self._thighs / 30.0
         rep.side_vote += -weight if ahead > 0 else weight  # positive vote: left leg back
         left_back = ahead < 0
         back, front = (0, 1) if left_back else (1, 0)
@@ -141,7 +199,10 @@ class HipFlexorAnalyser(RepetitionAnalyser):
                                 share=0.6, min_s=1.5)
 
     def _rest_frame(self, lms: Sequence[Landmark], t: float) -> None:
-        """Learn the hip axis (left hip → right hip on the floor plane) while standing square."""
+        """Learn the hip axis (left hip → right hip on the floor plane) while standing square,
+        and the resting lean."""
+        if self._tilt is not None:
+            self._rest_tilt.add(t, self._tilt)
         lh, rh = lms[_HIPS[0]], lms[_HIPS[1]]
         a = self.aspect
         hx, hz = (lh[0] - rh[0]) * a, (lh[2] - rh[2]) * a
