@@ -74,7 +74,15 @@ def test_the_live_recorder_waits_for_rest_then_measures_one_repetition() -> None
     assert changes[0] == "recording" and changes[-1] == "done"
     assert recorder.result is not None
     whole = calibrate(KTC, frames)
-    assert recorder.result.rest_deg == pytest.approx(whole.rest_deg, abs=4.0)
+    # The recorder sees only the still second before the movement, where this body's legs lie
+    # flatter than over the whole rest (the analyser's first second is a plain median): the
+    # resting levels may differ by up to a hysteresis, the level a repetition counts from by
+    # only a few degrees, and the held level hardly at all.
+    hysteresis = KTC.kinematics.hysteresis_deg
+    assert recorder.result.rest_deg == pytest.approx(whole.rest_deg, abs=hysteresis)
+    enter = KTC.kinematics.target.min_deg
+    assert recorder.result.target_enter_deg(KTC, enter) == pytest.approx(
+        whole.target_enter_deg(KTC, enter), abs=3.0)
     assert recorder.result.peak_deg == pytest.approx(whole.peak_deg, abs=2.0)
 
 
