@@ -141,10 +141,11 @@ def test_the_camera_check_answers_four_questions(server: BackgroundServer) -> No
         return ack, messages, cancelled
 
     ack, messages, cancelled = asyncio.run(scenario())
-    assert ack["status"] == "checking" and "floor level" in ack["placement"]
+    assert ack["status"] == "checking" and "0.5 m above the floor" in ack["placement"]
     done = [m for m in messages if m["type"] == "camera_check"]
     assert len(done) == 1 and done[0]["status"] == "done"
-    assert [a["key"] for a in done[0]["answers"]] == ["in_view", "view", "distance", "light"]
+    assert [a["key"] for a in done[0]["answers"]] == ["in_view", "posture", "view", "distance",
+                                                    "light"]
     assert done[0]["ok"] and done[0]["view"] == "side"
     assert cancelled == {"type": "camera_check", "status": "cancelled"}
 
@@ -183,7 +184,7 @@ def test_the_setup_page_and_forget(server: BackgroundServer, onboarded: httpx.Cl
                                    settings: WebSettings) -> None:  # fmt: skip
     page = onboarded.get("/exercises/knee-to-chest/setup")
     assert page.status_code == 200
-    for text in ("knee-to-chest-placement", "Put the camera at floor level",
+    for text in ("knee-to-chest-placement", "Put the camera 2-3 m away, to your side",
                  "Read the full disclaimer", "Not set", "without the pose model"):  # no model here
         assert text in page.text
     assert onboarded.get("/exercises/no-such/setup").status_code == 404
