@@ -1,7 +1,7 @@
 """The setup page in real Chromium, the fake camera playing a real rendered avatar clip.
 
 The real pose model runs on the clip of a person lying on a mat doing one knee-to-chest
-repetition (``tests/fixtures/avatar``): the camera check answers its four questions, "show me one
+repetition (``tests/fixtures/avatar``): the camera check answers its five questions, "show me one
 comfortable repetition" stores the person's range through the calibration use case, and the
 practice page then counts from it. Screenshots at 390x844 and 1366x768 go to
 ``$BACKCOACH_SCREENSHOT_DIR`` (default: a temporary folder).
@@ -84,7 +84,8 @@ def test_camera_check_and_calibration_end_to_end_then_practice_counts_from_it(
             assert page.locator(picture).evaluate("img => img.naturalWidth") > 0
         assert "Read the full disclaimer" in page.inner_text("footer")
         answers = _check(page)
-        assert list(answers) == ["in_view", "view", "distance", "light"]
+        assert list(answers) == ["in_view", "posture", "view", "distance", "light"]
+        assert answers["posture"] == "true", answers
         assert answers["in_view"] == "true" and answers["view"] == "true", answers
         page.screenshot(path=shots / "setup_checked_1366x768.png", full_page=True)
 

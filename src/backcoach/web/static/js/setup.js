@@ -2,6 +2,7 @@
 // same coaching WebSocket as practice (docs/websocket-protocol.md, "Setup page"). The server
 // checks, measures and stores; this page only asks and shows the answers.
 import { LiveCamera } from "./camera.js";
+import { hideCameraProblem, showCameraProblem } from "./camera_problem.js";
 
 const $ = (id) => document.getElementById(id);
 const app = $("setup-app");
@@ -82,6 +83,7 @@ function showCalibration(message) {
 
 function start() {
   $("camera-start").disabled = true;
+  hideCameraProblem($("camera-problem"));
   $("camera-panel").classList.remove("hidden");
   camera = new LiveCamera({
     video: $("camera-video"),
@@ -110,7 +112,10 @@ function start() {
     },
   });
   camera.start().catch((error) => {
-    $("camera-status").textContent = `No camera: ${error.message}`;
+    // No picture to show: hide the empty video box and say what happened in plain words.
+    camera = null;
+    $("camera-panel").classList.add("hidden");
+    showCameraProblem($("camera-problem"), error);
     $("camera-start").disabled = false;
   });
 }
