@@ -218,6 +218,26 @@ def test_the_setup_page_and_forget(server: BackgroundServer, onboarded: httpx.Cl
     assert "Forgotten" in onboarded.get(gone.headers["location"]).text
 
 
+def test_forget_keeps_the_way_back_to_the_session(onboarded: httpx.Client,
+                                                  settings: WebSettings) -> None:  # fmt: skip
+    journal = Journal.open(settings.data_dir)
+    try:
+        journal.set_setting(settings.profile, "calibration.knee-to-chest",
+                            {"rest_deg": 40.0, "peak_deg": 100.0})  # fmt: skip
+    finally:
+        journal.close()
+    page = onboarded.get("/exercises/knee-to-chest/setup?next=/session").text
+    assert 'action="/exercises/knee-to-chest/setup/forget?next=/session"' in page
+    gone = onboarded.post("/exercises/knee-to-chest/setup/forget?next=/session")
+    assert gone.headers["location"] == ("/exercises/knee-to-chest/setup?forgotten=1&next=/session"
+                                        "#calibration-stored")
+    after = onboarded.get(gone.headers["location"]).text
+    assert "Forgotten" in after
+    assert '<a class="button" href="/session">Back to the session</a>' in after
+    elsewhere = onboarded.post("/exercises/knee-to-chest/setup/forget?next=https://evil.example")
+    assert "next=" not in elsewhere.headers["location"]  # only the app's own pages
+
+
 @pytest.mark.parametrize("kind", ["check", "calibrate"])
 def test_a_setup_request_before_any_frame_then_cancel_stores_nothing(
     server: BackgroundServer, settings: WebSettings, kind: str

@@ -88,9 +88,12 @@ async def forget_calibration(request: Request) -> Response:
     state = app_state(request)
     exercise = state.exercise(request.path_params["exercise_id"])
     own_range.forget_calibration(state.the_journal(), current_profile(request), exercise)
-    # To the notice that says so, which sits below the camera steps.
-    return RedirectResponse(f"/exercises/{exercise.id}/setup?forgotten=1#calibration-stored",
-                            status_code=303)
+    # To the notice that says so, which sits below the camera steps; keeping the way back to
+    # the session the person came from.
+    back = _safe_back(request.query_params.get("next", ""))
+    keep = f"&next={back}" if back else ""
+    return RedirectResponse(f"/exercises/{exercise.id}/setup?forgotten=1{keep}"
+                            "#calibration-stored", status_code=303)  # fmt: skip
 
 
 async def api_exercises(request: Request) -> Response:

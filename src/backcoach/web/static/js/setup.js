@@ -66,14 +66,15 @@ function showCalibration(message) {
   if (message.status === "cancelled") {
     status.textContent = "Cancelled: nothing was stored.";
   } else if (message.status === "saved") {
-    status.textContent = message.message;
+    status.textContent = "Saved for practice and sessions.";
     const box = $("calibration-stored");
     box.dataset.calibrated = "yes";
-    const c = message.calibration;
-    $("calibration-summary").textContent = `Practice and sessions count a repetition from ` +
-      `${Math.round(c.counts_from_deg)} degrees (your start: ${Math.round(c.rest_deg)}, your ` +
-      `comfortable position: ${Math.round(c.peak_deg)}; without your range: ` +
-      `${Math.round(c.catalog_from_deg)}).`;
+    const c = message.calibration; // the words come from the server (usecases.calibration)
+    const summary = $("calibration-summary");
+    const strong = document.createElement("strong");
+    strong.textContent = `${Math.round(c.counts_from_deg)} degrees`;
+    summary.replaceChildren("Practice and sessions count a repetition from ", strong,
+      `. ${c.summary}`);
     $("forget-form").classList.remove("hidden");
   } else {
     status.textContent = message.status === "failed"
