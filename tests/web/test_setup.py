@@ -184,6 +184,9 @@ def test_the_setup_page_and_forget(server: BackgroundServer, onboarded: httpx.Cl
                                    settings: WebSettings) -> None:  # fmt: skip
     page = onboarded.get("/exercises/knee-to-chest/setup")
     assert page.status_code == 200
+    # The placement once in words, and the picture's own labels in its alternative text.
+    assert page.text.count("Put the camera 2-3 m away") == 1
+    assert 'alt="Seen from above: the camera 2-3 m away, 0.5 m high, side-on"' in page.text
     for text in ("knee-to-chest-placement", "Put the camera 2-3 m away, to your side",
                  "Read the full disclaimer", "Not set", "without the pose model"):  # no model here
         assert text in page.text

@@ -95,6 +95,11 @@ def test_camera_check_and_calibration_end_to_end_then_practice_counts_from_it(
         status = page.locator("#calibration-status")
         assert status.get_attribute("data-status") == "saved", status.inner_text()
         assert page.locator("#forget-form").is_visible()
+        # The clip's repetition goes past the target: said in plain words, not left as "87 ...
+        # without your range: 87" (the same words as `analyze --calibrate`).
+        summary = page.inner_text("#calibration-summary")
+        assert "reaches this exercise's target" in summary, summary
+        assert "angle between your body and your thigh" in summary, summary
         page.screenshot(path=shots / "setup_calibrated_1366x768.png", full_page=True)
         page.close()
 
