@@ -129,7 +129,7 @@ def test_a_lying_repetition_is_refused_for_the_seated_exercise(
     assert _stored(settings, "neck-flexion") is None
 
 
-def test_the_camera_check_answers_four_questions(server: BackgroundServer) -> None:
+def test_the_camera_check_answers_five_questions(server: BackgroundServer) -> None:
     frames = _frames(simple_spec("knee-to-chest", reps=1), seed=5)[:120]  # 4 s at 30 frames/s
 
     async def scenario() -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
@@ -239,6 +239,25 @@ def test_forget_keeps_the_way_back_to_the_session(onboarded: httpx.Client,
     assert '<a class="button" href="/session">Back to the session</a>' in after
     elsewhere = onboarded.post("/exercises/knee-to-chest/setup/forget?next=https://evil.example")
     assert "next=" not in elsewhere.headers["location"]  # only the app's own pages
+
+
+def test_the_camera_check_says_when_the_posture_is_wrong(server: BackgroundServer) -> None:
+    """A good side view of someone lying down is not good for the seated neck exercise (QA:
+    all four answers said yes)."""
+    lying = _frames(simple_spec("knee-to-chest", reps=1), seed=5)[:120]
+
+    async def scenario() -> list[dict[str, Any]]:
+        ws, _ = await _open(server, "neck-flexion")
+        await _ask(ws, "check")
+        _, messages = await _play(ws, lying)
+        await ws.close()
+        return messages
+
+    done = [m for m in asyncio.run(scenario()) if m.get("status") == "done"]
+    assert len(done) == 1 and not done[0]["ok"]
+    posture = next(a for a in done[0]["answers"] if a["key"] == "posture")
+    assert posture["ok"] is False and "lying down" in posture["text"]
+    assert "sitting" in posture["text"] and posture["text"].endswith("then check again.")
 
 
 @pytest.mark.parametrize("kind", ["check", "calibrate"])
