@@ -51,7 +51,8 @@ function showCheck(message) {
   }
   $("check-summary").textContent = message.ok
     ? "The camera view is good."
-    : `Fix this and check again. ${message.placement}`;
+    // The placement sentence is shown once, in step 1: point there rather than repeat it.
+    : "Fix what is marked above, then check again. Step 1 shows where the camera goes.";
   $("check-summary").dataset.ok = String(message.ok);
   $("check-start").disabled = false;
 }
