@@ -32,8 +32,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SIZE = (640, 360)
 FPS = 12.0
 HOLD_S = 4.0  # the clip shows the movement at real speed; the hold itself is kept short
-#: Lens height above the floor for each position (metres): level with the moving joints.
-CAMERA_HEIGHT_M = {"lying": 0.45, "sitting": 1.0, "standing": 0.9}
 
 
 def render_clip(exercise: Exercise, out: Path) -> tuple[Path, Path]:
@@ -41,7 +39,7 @@ def render_clip(exercise: Exercise, out: Path) -> tuple[Path, Path]:
     seq = demonstration(
         exercise.id, reps=2 if exercise.sided else 1, hold_s=HOLD_S, fps=FPS,
         width=SIZE[0], height=SIZE[1],
-        camera=CameraSpec(side="left", height_m=CAMERA_HEIGHT_M[exercise.position], fill=0.8),
+        camera=CameraSpec(side="left", height_m=exercise.camera.height_m, fill=0.8),
     )  # fmt: skip
     clip = out / f"{exercise.id}.webm"
     write_video(seq, Staging(), clip)
@@ -70,7 +68,8 @@ def _person(image: np.ndarray, centre: tuple[int, int], position: str) -> None:
 
 
 def render_placement(exercise: Exercise, out: Path) -> Path:
-    """A top view: the person (on the mat or chair), the camera to their side, 2 to 3 m away."""
+    """A top view: the person (on the mat or chair), the camera where the exercise's ``[camera]``
+    table puts it, labelled with its distance, height and view."""
     width, height = 320, 240
     image = np.full((height, width, 3), 245, np.uint8)
     person = (width // 2, 62)
@@ -96,9 +95,10 @@ def render_placement(exercise: Exercise, out: Path) -> Path:
     cv2.arrowedLine(image, (ruler_x, person[1] + 10), (ruler_x, camera[1]), (0, 0, 0), 2,
                     cv2.LINE_AA, tipLength=0.08)  # fmt: skip
     font = cv2.FONT_HERSHEY_SIMPLEX
-    cv2.putText(image, "2-3 m", (ruler_x + 8, (camera[1] + person[1]) // 2), font, 0.6,
+    cv2.putText(image, exercise.camera.distance_words(), (ruler_x + 8, (camera[1] + person[1]) // 2), font, 0.6,
                 (0, 0, 0), 2, cv2.LINE_AA)  # fmt: skip
-    label = f"camera, {CAMERA_HEIGHT_M[exercise.position]:.1f} m high, side-on"
+    # The labels come from the exercise's [camera] table, as the page's words do.
+    label = f"camera, {exercise.camera.height_m:.1f} m high, {exercise.camera.view_words()}"
     cv2.putText(image, label, (12, height - 12), font, 0.5, (0, 0, 0), 1, cv2.LINE_AA)
     path = out / f"{exercise.id}-placement.png"
     cv2.imwrite(str(path), image)

@@ -23,6 +23,7 @@ import numpy as np
 from backcoach.avatar.body import SKIN_TONES, Look
 from backcoach.avatar.clip import Staging, render_frames
 from backcoach.avatar.scene import ROOMS
+from backcoach.core.catalog import load_catalog
 from backcoach.synthetic import generate
 from backcoach.synthetic.camera import Camera, CameraSpec, place_camera
 from backcoach.synthetic.generate import SequenceSpec, SyntheticSequence
@@ -32,8 +33,8 @@ from backcoach.synthetic.timeline import Attempt
 ROOT = Path(__file__).resolve().parents[1]
 SIZE = (640, 360)
 FPS = 15.0
-# The recommended lens heights (metres), as in pose.camera_check's placement advice.
-LENS_M = {"knee-to-chest": 0.3, "neck-flexion": 1.0, "hip-flexor-stretch": 0.9}
+# The recommended lens heights (metres): each exercise's [camera] table.
+LENS_M = {e.id: e.camera.height_m for e in load_catalog()}
 LOOK = Look(sex="female", height_m=1.66, skin=SKIN_TONES[2], shirt=(0.22, 0.50, 0.55),
             trousers=(0.18, 0.20, 0.30))  # fmt: skip
 

@@ -42,6 +42,8 @@ def test_calibration_is_stored_per_profile_and_used_by_later_analyses(tmp_path: 
                 data=data)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "Calibrated" in done.stdout and "anna" in done.stdout
+    # The same words as the setup page: where counting starts, and what the degrees are.
+    assert "now counts from" in done.stdout and "your body and your thigh" in done.stdout
     anna = _run("--profile", "anna", "analyze", str(session), "-e", "knee-to-chest", "--json",
                 data=data)  # fmt: skip
     assert json.loads(anna.stdout)["reps"] == 3

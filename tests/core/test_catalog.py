@@ -100,3 +100,27 @@ def test_a_lying_exercise_leaves_time_to_get_down_to_the_floor(catalog_copy: Pat
     path.write_text(text, encoding="utf-8")
     with pytest.raises(CatalogError, match=r"knee-to-chest\.toml.*at least 10 s"):
         load_catalog(catalog_copy)
+
+
+@pytest.mark.parametrize(("old", "new", "field"), [
+    ("distance_m = [2.0, 3.0]", "distance_m = [3.0, 2.0]", "distance_m"),
+    ('views = ["side"]', 'views = ["above"]', "views"),
+    ("height_m = 0.5", "height_m = 4.0", "height_m"),
+])  # fmt: skip
+def test_the_camera_table_is_checked(catalog_copy: Path, old: str, new: str, field: str) -> None:
+    path = catalog_copy / "knee-to-chest.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(CatalogError, match=rf"knee-to-chest\.toml.*{field}"):
+        load_catalog(catalog_copy)
+
+
+def test_the_placement_sentence_comes_from_the_camera_table() -> None:
+    knee = load_catalog().get("knee-to-chest")
+    assert knee.camera_placement == (
+        "Put the camera 2-3 m away, to your side, with the lens about 0.5 m above the floor (on a "
+        "low stool or a box, about knee height), so it sees your whole body from head to feet "
+        "as you lie on the mat."
+    )
+    assert knee.camera.label() == "Seen from above: the camera 2-3 m away, 0.5 m high, side-on"

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backcoach.pose.camera_check import CameraCheck, CameraChecker
+from backcoach.pose.camera_check import CameraCheck, CameraChecker, placement_advice
 from backcoach.synthetic import CameraSpec, generate, simple_spec
 from backcoach.synthetic.generate import exercise_for
 
@@ -36,7 +36,7 @@ def test_a_side_view_within_35_degrees_is_good(exercise_id: str, yaw: float) -> 
 def test_lying_seen_from_the_feet_is_the_wrong_view() -> None:
     check = _check("knee-to-chest", CameraSpec(yaw_deg=85.0, fill=0.5))
     assert "wrong_view" in [p.code for p in check.problems]
-    assert "floor level" in check.instructions()[-1]
+    assert check.instructions()[-1] == exercise_for("knee-to-chest").camera_placement
 
 
 def test_seated_seen_from_the_front_is_fine_but_standing_is_not() -> None:
@@ -79,20 +79,50 @@ def test_analyze_camera_checks_the_view_first() -> None:
     analyse_camera(str(clip / "knee-to-chest-hook-lying.mp4"), exercise_for("knee-to-chest"),
                    console=console)  # fmt: skip
     text = console.export_text()
-    assert "floor level" in text  # the placement advice for a lying exercise
+    assert "0.5 m above the floor" in text  # the placement advice for a lying exercise
     assert "Camera check: the view is good." in text
 
 
-def test_the_four_answers_in_plain_words() -> None:
+def test_the_five_answers_in_plain_words() -> None:
     good = _check("knee-to-chest", CameraSpec())
-    assert [a.key for a in good.answers()] == ["in_view", "view", "distance", "light"]
+    assert [a.key for a in good.answers()] == ["in_view", "posture", "view", "distance", "light"]
     assert all(a.ok for a in good.answers())
-    assert "from the side" in good.answers()[1].text
+    assert "lying down" in good.answers()[1].text
+    assert "from the side" in good.answers()[2].text
     far = _check("hip-flexor-stretch", CameraSpec(fill=0.2)).answers()
-    assert [a.ok for a in far] == [True, True, False, True]
-    assert "closer" in far[2].text
+    assert [a.ok for a in far] == [True, True, True, False, True]
+    assert "closer" in far[3].text
     nobody = CameraChecker(exercise_for("knee-to-chest"), 640, 360)
     nobody.add(None, np.zeros((36, 64, 3), dtype=np.uint8))
     answers = nobody.result().answers()
     assert answers[0].ok is False and "too dark" in answers[0].text
-    assert [a.ok for a in answers[1:]] == [None, None, False]  # dark: the light is the answer
+    assert [a.ok for a in answers[1:]] == [None, None, None, False]  # dark: the light answers
+
+
+def test_a_good_view_of_the_wrong_posture_is_not_good() -> None:
+    """Someone lying down, seen well from the side, offered for the seated neck exercise."""
+    spec = replace(simple_spec("knee-to-chest", reps=1), camera=CameraSpec())
+    seq = generate(spec, seed=3)
+    checker = CameraChecker(exercise_for("neck-flexion"), seq.width, seq.height)
+    for frame in seq.frames[:90]:
+        checker.add(frame.landmarks, GREY)
+    check = checker.result()
+    answers = {a.key: a for a in check.answers()}
+    assert not check.ok and answers["posture"].ok is False
+    assert "lying down" in answers["posture"].text and "sitting" in answers["posture"].text
+    assert answers["posture"].text.endswith("then check again.")
+    seated = _check("neck-flexion", CameraSpec()).answers()
+    assert seated[1].ok and seated[1].text == "Yes: you are upright, as this exercise needs."
+
+
+@pytest.mark.parametrize("exercise_id", ["knee-to-chest", "neck-flexion", "hip-flexor-stretch"])
+def test_one_placement_for_advice_page_and_picture(exercise_id: str) -> None:
+    """The check's advice is the exercise's [camera] table, and it says what the shipped
+    placement picture shows (web/static/demos/<id>-placement.png, drawn by
+    scripts/make_demonstrations.py: "2-3 m", the lens height, "side-on")."""
+    exercise = exercise_for(exercise_id)
+    drawn = {"knee-to-chest": 0.5, "neck-flexion": 1.0, "hip-flexor-stretch": 0.9}
+    assert placement_advice(exercise) == exercise.camera_placement
+    assert exercise.camera.distance_words() == "2-3 m" and exercise.camera.views[0] == "side"
+    assert f"{drawn[exercise_id]:.1f} m above the floor" in exercise.camera_placement
+    assert exercise.camera.label().endswith(f"{drawn[exercise_id]:.1f} m high, side-on")

@@ -15,6 +15,8 @@ from backcoach.synthetic import generate, simple_spec
 from backcoach.usecases.calibration import (
     calibrate_recording,
     calibration_key,
+    catalog_enter_deg,
+    describe,
     forget_calibration,
     save_calibration,
     stored_calibration,
@@ -64,3 +66,23 @@ def test_bad_recordings_are_refused_with_a_message(tmp_path: Path) -> None:
     one = tmp_path / "one.jsonl"
     write_landmark_file(one, LandmarkHeader(seq.fps, seq.width, seq.height), seq.frames)
     assert calibrate_recording(one, KTC).peak_deg > 90
+
+
+def test_a_range_beyond_the_target_is_explained_not_silently_unchanged() -> None:
+    """The QA case: a comfortable position past the target leaves counting at the usual point,
+    and the words say so (rather than "from 87 degrees ... without your range: 87")."""
+    usual = catalog_enter_deg(KTC)
+    beyond = describe(KTC, Calibration(rest_deg=10.0, peak_deg=usual + 60))
+    assert beyond.reaches_target and beyond.counts_from_deg == usual
+    text = beyond.summary()
+    assert "reaches this exercise's target" in text
+    assert f"count at the usual point ({round(usual)} degrees)" in text
+    assert "angle between your body and your thigh" in text  # what the degrees are
+    short = describe(KTC, Calibration(rest_deg=10.0, peak_deg=usual - 20))
+    assert not short.reaches_target and short.counts_from_deg < usual
+    assert f"now counts from {round(short.counts_from_deg)} degrees instead of the usual " \
+        f"{round(usual)}" in short.summary()
+    assert short.to_dict()["summary"] == short.summary()
+    for exercise in CATALOG:  # every exercise's degrees are explained in plain words
+        view = describe(exercise, Calibration(rest_deg=5.0, peak_deg=80.0))
+        assert "the angle the camera measures" not in view.summary(), exercise.id

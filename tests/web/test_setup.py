@@ -148,7 +148,7 @@ def test_a_lying_repetition_is_refused_for_the_seated_exercise(
     assert _stored(settings, "neck-flexion") is None
 
 
-def test_the_camera_check_answers_four_questions(server: BackgroundServer) -> None:
+def test_the_camera_check_answers_five_questions(server: BackgroundServer) -> None:
     frames = _frames(simple_spec("knee-to-chest", reps=1), seed=5)[:120]  # 4 s at 30 frames/s
 
     async def scenario() -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
@@ -160,10 +160,11 @@ def test_the_camera_check_answers_four_questions(server: BackgroundServer) -> No
         return ack, messages, cancelled
 
     ack, messages, cancelled = asyncio.run(scenario())
-    assert ack["status"] == "checking" and "floor level" in ack["placement"]
+    assert ack["status"] == "checking" and "0.5 m above the floor" in ack["placement"]
     done = [m for m in messages if m["type"] == "camera_check"]
     assert len(done) == 1 and done[0]["status"] == "done"
-    assert [a["key"] for a in done[0]["answers"]] == ["in_view", "view", "distance", "light"]
+    assert [a["key"] for a in done[0]["answers"]] == ["in_view", "posture", "view", "distance",
+                                                    "light"]
     assert done[0]["ok"] and done[0]["view"] == "side"
     assert cancelled == {"type": "camera_check", "status": "cancelled"}
 
@@ -202,7 +203,10 @@ def test_the_setup_page_and_forget(server: BackgroundServer, onboarded: httpx.Cl
                                    settings: WebSettings) -> None:  # fmt: skip
     page = onboarded.get("/exercises/knee-to-chest/setup")
     assert page.status_code == 200
-    for text in ("knee-to-chest-placement", "Put the camera at floor level",
+    # The placement once in words, and the picture's own labels in its alternative text.
+    assert page.text.count("Put the camera 2-3 m away") == 1
+    assert 'alt="Seen from above: the camera 2-3 m away, 0.5 m high, side-on"' in page.text
+    for text in ("knee-to-chest-placement", "Put the camera 2-3 m away, to your side",
                  "Read the full disclaimer", "Not set", "without the pose model"):  # no model here
         assert text in page.text
     assert onboarded.get("/exercises/no-such/setup").status_code == 404
@@ -234,6 +238,45 @@ def test_the_setup_page_and_forget(server: BackgroundServer, onboarded: httpx.Cl
     assert gone.headers["location"].endswith("forgotten=1#calibration-stored")
     assert _stored(settings, "knee-to-chest") is None
     assert "Forgotten" in onboarded.get(gone.headers["location"]).text
+
+
+def test_forget_keeps_the_way_back_to_the_session(onboarded: httpx.Client,
+                                                  settings: WebSettings) -> None:  # fmt: skip
+    journal = Journal.open(settings.data_dir)
+    try:
+        journal.set_setting(settings.profile, "calibration.knee-to-chest",
+                            {"rest_deg": 40.0, "peak_deg": 100.0})  # fmt: skip
+    finally:
+        journal.close()
+    page = onboarded.get("/exercises/knee-to-chest/setup?next=/session").text
+    assert 'action="/exercises/knee-to-chest/setup/forget?next=/session"' in page
+    gone = onboarded.post("/exercises/knee-to-chest/setup/forget?next=/session")
+    assert gone.headers["location"] == ("/exercises/knee-to-chest/setup?forgotten=1&next=/session"
+                                        "#calibration-stored")
+    after = onboarded.get(gone.headers["location"]).text
+    assert "Forgotten" in after
+    assert '<a class="button" href="/session">Back to the session</a>' in after
+    elsewhere = onboarded.post("/exercises/knee-to-chest/setup/forget?next=https://evil.example")
+    assert "next=" not in elsewhere.headers["location"]  # only the app's own pages
+
+
+def test_the_camera_check_says_when_the_posture_is_wrong(server: BackgroundServer) -> None:
+    """A good side view of someone lying down is not good for the seated neck exercise (QA:
+    all four answers said yes)."""
+    lying = _frames(simple_spec("knee-to-chest", reps=1), seed=5)[:120]
+
+    async def scenario() -> list[dict[str, Any]]:
+        ws, _ = await _open(server, "neck-flexion")
+        await _ask(ws, "check")
+        _, messages = await _play(ws, lying)
+        await ws.close()
+        return messages
+
+    done = [m for m in asyncio.run(scenario()) if m.get("status") == "done"]
+    assert len(done) == 1 and not done[0]["ok"]
+    posture = next(a for a in done[0]["answers"] if a["key"] == "posture")
+    assert posture["ok"] is False and "lying down" in posture["text"]
+    assert "sitting" in posture["text"] and posture["text"].endswith("then check again.")
 
 
 @pytest.mark.parametrize("kind", ["check", "calibrate"])

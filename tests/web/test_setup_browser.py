@@ -1,7 +1,7 @@
 """The setup page in real Chromium, the fake camera playing a real rendered avatar clip.
 
 The real pose model runs on the clip of a person lying on a mat doing one knee-to-chest
-repetition (``tests/fixtures/avatar``): the camera check answers its four questions, "show me one
+repetition (``tests/fixtures/avatar``): the camera check answers its five questions, "show me one
 comfortable repetition" stores the person's range through the calibration use case, and the
 practice page then counts from it. Screenshots at 390x844 and 1366x768 go to
 ``$BACKCOACH_SCREENSHOT_DIR`` (default: a temporary folder).
@@ -84,7 +84,8 @@ def test_camera_check_and_calibration_end_to_end_then_practice_counts_from_it(
             assert page.locator(picture).evaluate("img => img.naturalWidth") > 0
         assert "Read the full disclaimer" in page.inner_text("footer")
         answers = _check(page)
-        assert list(answers) == ["in_view", "view", "distance", "light"]
+        assert list(answers) == ["in_view", "posture", "view", "distance", "light"]
+        assert answers["posture"] == "true", answers
         assert answers["in_view"] == "true" and answers["view"] == "true", answers
         page.screenshot(path=shots / "setup_checked_1366x768.png", full_page=True)
 
@@ -94,6 +95,11 @@ def test_camera_check_and_calibration_end_to_end_then_practice_counts_from_it(
         status = page.locator("#calibration-status")
         assert status.get_attribute("data-status") == "saved", status.inner_text()
         assert page.locator("#forget-form").is_visible()
+        # The clip's repetition goes past the target: said in plain words, not left as "87 ...
+        # without your range: 87" (the same words as `analyze --calibrate`).
+        summary = page.inner_text("#calibration-summary")
+        assert "reaches this exercise's target" in summary, summary
+        assert "angle between your body and your thigh" in summary, summary
         page.screenshot(path=shots / "setup_calibrated_1366x768.png", full_page=True)
         page.close()
 

@@ -64,12 +64,9 @@ def _calibrate(app_ctx: AppContext, file: Path, exercise: Exercise) -> None:
     except CalibrationError as exc:
         raise InputError(str(exc)) from None
     view = own_range.save_calibration(app_ctx.journal(), app_ctx.profile, exercise, measured)
-    app_ctx.console.print(
-        f"Calibrated {exercise.name} for {app_ctx.profile}: resting at "
-        f"{view.rest_deg:.0f} deg, your comfortable position at {view.peak_deg:.0f} deg. "
-        f"Later analyses count a repetition from {view.counts_from_deg:.0f} deg "
-        f"(without calibration: {view.catalog_from_deg:.0f} deg)."
-    )
+    # The same words as the web app's setup page (usecases.calibration).
+    app_ctx.console.print(f"Calibrated {exercise.name} for {app_ctx.profile}. {view.summary()}",
+                          markup=False, highlight=False)  # fmt: skip
 
 
 def analyze(

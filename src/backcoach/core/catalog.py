@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 Position = Literal["lying", "sitting", "standing"]
 Equipment = Literal["mat", "chair", "none"]
+View = Literal["side", "front"]
 
 #: Names of BlazePose's 33 landmarks, in model index order. Joints are addressed by these names
 #: everywhere; this is the one mapping from indices to names.
@@ -150,6 +151,54 @@ class KinematicTargets(_Model):
         return self
 
 
+class CameraPlacement(_Model):
+    """Where the camera goes for one exercise: the one source of the placement sentence, the
+    camera check's accepted views and the placement picture's labels (``scripts/
+    make_demonstrations.py`` draws the distance, height and view from here)."""
+
+    distance_m: tuple[float, float] = Field(description="nearest and furthest distance, metres")
+    height_m: float = Field(gt=0, le=2.5, description="the lens's height above the floor")
+    height_as: str = Field(min_length=1, description="that height in everyday terms")
+    views: tuple[View, ...] = Field(
+        min_length=1, description="views the analyser works from; the first is the one to use"
+    )
+    in_view: str = Field(min_length=1, description="what must be in the picture")
+
+    @model_validator(mode="after")
+    def _sane(self) -> CameraPlacement:
+        near, far = self.distance_m
+        if not 0.5 <= near <= far <= 6.0:
+            raise ValueError("distance_m must be [nearest, furthest] within 0.5-6 m")
+        if len(set(self.views)) != len(self.views):
+            raise ValueError("views must not repeat")
+        return self
+
+    def distance_words(self) -> str:
+        near, far = (f"{d:g}" for d in self.distance_m)
+        return f"{near} m" if near == far else f"{near}-{far} m"
+
+    def view_words(self) -> str:
+        return "side-on" if self.views[0] == "side" else "facing you"
+
+    def sentence(self) -> str:
+        """The placement in plain words, shown once wherever the camera's place is explained."""
+        where = "to your side" if self.views[0] == "side" else "in front of you"
+        return (f"Put the camera {self.distance_words()} away, {where}, with the lens about "
+                f"{self.height_m:.1f} m above the floor ({self.height_as}), so it sees "
+                f"{self.in_view}.")  # fmt: skip
+
+    def label(self) -> str:
+        """The placement picture's caption: the same figures as its drawn labels."""
+        return (f"Seen from above: the camera {self.distance_words()} away, "
+                f"{self.height_m:.1f} m high, {self.view_words()}")
+
+
+_DEFAULT_CAMERA = CameraPlacement(
+    distance_m=(2.0, 3.0), height_m=0.9, height_as="about hip height",
+    views=("side",), in_view="your whole body from head to feet",
+)  # fmt: skip
+
+
 class Exercise(_Model):
     """One exercise as the person sees it and as the planner and analyser use it."""
 
@@ -174,15 +223,18 @@ class Exercise(_Model):
         default=0, ge=0, le=120, description="time to get up from the position afterwards"
     )
     switch_side_s: int = Field(default=8, ge=3, le=60, description="time to change sides")
-    camera_placement: str = Field(
-        default="Put the camera 2 to 3 metres away, so that your whole body is in view.",
-        min_length=1,
-        description="where to put the camera so the analyser sees the movement",
+    camera: CameraPlacement = Field(
+        default=_DEFAULT_CAMERA, description="where to put the camera so the analyser sees"
     )
     start: Dose
     max: Dose
     step: ProgressionStep
     kinematics: KinematicTargets
+
+    @property
+    def camera_placement(self) -> str:
+        """Where to put the camera, in plain words (from the ``[camera]`` table)."""
+        return self.camera.sentence()
 
     @model_validator(mode="after")
     def _consistent(self) -> Exercise:

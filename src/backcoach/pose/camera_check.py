@@ -1,11 +1,13 @@
 """Before a camera exercise: can the camera see what the analyser needs?
 
-A few seconds of frames (landmarks, and the image for its brightness) answer four questions, each
+A few seconds of frames (landmarks, and the image for its brightness) answer five questions, each
 with a plain instruction when the answer is no:
 
 * is the whole body in view (every joint the exercise's analyser uses, inside the picture)?
-* is the view usable for this exercise (from the side for lying and standing exercises; from
-  the side or the front for seated ones)?
+* is the person in the exercise's posture (lying down, or upright: ``core.motion.posture``)?
+  A good view of someone lying down is no good for a seated exercise.
+* is the view usable for this exercise (the views its ``[camera]`` table lists: from the side,
+  or also from the front for the seated one)?
 * is the person close enough (the body spans enough of the picture)?
 * is it lit enough (the picture, and the model's confidence)?
 
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from backcoach.core.catalog import BLAZEPOSE_LANDMARKS, Exercise
+from backcoach.core.motion.posture import PostureTally, expected_posture
 
 _INDEX = {name: i for i, name in enumerate(BLAZEPOSE_LANDMARKS)}
 
@@ -47,22 +50,13 @@ FRONT_DEG = 62.0
 MIN_BRIGHTNESS = 45.0
 MIN_MEAN_VISIBILITY = 0.5
 
-_PLACEMENT = {
-    "lying": "Put the camera at floor level, 2-3 m to your side, so your whole body from head to "
-             "feet is in the picture.",
-    "sitting": "Put the camera at chest height, about 2 m away, to your side or in front of you, "
-               "so your head, shoulders, hips and knees are in the picture.",
-    "standing": "Put the camera at hip height, 2.5-3 m to your side, so your whole body from head "
-                "to feet is in the picture.",
-}  # fmt: skip
-_VIEWS = {"lying": ("side",), "sitting": ("side", "front"), "standing": ("side",)}
 
 
 @dataclass(frozen=True)
 class ViewProblem:
     """One thing to fix, with the instruction to show."""
 
-    code: str  # no_person, not_in_view, wrong_view, too_far, too_dark
+    code: str  # no_person, not_in_view, wrong_posture, wrong_view, too_far, too_dark
     message: str
 
 
@@ -77,6 +71,7 @@ class CameraCheck:
     body_span: float  # the body's extent as a fraction of the picture (0 when unseen)
     brightness: float  # mean picture brightness, 0-255 (nan when no image was given)
     seen: bool = True  # the person was found in enough frames to judge the rest
+    posture: str = "upright"  # what the exercise needs: "lying" or "upright"
 
     def instructions(self) -> list[str]:
         """What to tell the person: each problem's instruction, then where the camera goes."""
@@ -85,7 +80,7 @@ class CameraCheck:
         return [p.message for p in self.problems] + [self.placement]
 
     def answers(self) -> list[Answer]:
-        """The four questions, each answered yes, no (with what to do) or not known (nobody
+        """The five questions, each answered yes, no (with what to do) or not known (nobody
         was seen, so only the first one has an answer)."""
         codes = {p.code: p.message for p in self.problems}
         result = []
@@ -99,15 +94,16 @@ class CameraCheck:
             elif found is not None:
                 result.append(Answer(key, question, False, found))
             else:
-                result.append(Answer(key, question, True, fine.format(view=self.view)))
+                result.append(Answer(key, question, True, fine.format(
+                    view=self.view, posture=_POSTURE_WORDS[self.posture])))
         return result
 
 
 @dataclass(frozen=True)
 class Answer:
-    """One of the camera check's four questions, answered in plain words."""
+    """One of the camera check's five questions, answered in plain words."""
 
-    key: str  # in_view, view, distance, light
+    key: str  # in_view, posture, view, distance, light
     question: str
     ok: bool | None  # None: not known (nobody was seen)
     text: str
@@ -119,6 +115,8 @@ class Answer:
 _QUESTIONS = (
     ("in_view", "Is your whole body in the picture?", "Yes: your whole body is in the picture.",
      ("no_person", "not_in_view")),
+    ("posture", "Are you in the exercise's position?", "Yes: you are {posture}, as this exercise "
+     "needs.", ("wrong_posture",)),
     ("view", "Does the camera see you from a good side?", "Yes: the camera sees you from the "
      "{view}.", ("wrong_view",)),
     ("distance", "Are you close enough?", "Yes: you are close enough.", ("too_far",)),
@@ -126,8 +124,15 @@ _QUESTIONS = (
 )  # fmt: skip
 
 
+#: The questions in the order they are shown (the setup page lists them before any answer).
+QUESTIONS: tuple[tuple[str, str], ...] = tuple((key, question) for key, question, *_ in _QUESTIONS)
+_POSTURE_WORDS = {"lying": "lying down", "upright": "upright"}
+
+
 def placement_advice(exercise: Exercise) -> str:
-    return _PLACEMENT[exercise.position]
+    """Where the camera goes, in plain words: the exercise's ``[camera]`` table, the one source
+    of the page's text, the placement picture's labels and this check's advice."""
+    return exercise.camera_placement
 
 
 def _xy(lms: Sequence[Sequence[float]], name: str, aspect: float) -> tuple[float, float, float]:
@@ -167,6 +172,7 @@ class CameraChecker:
         self._turns: list[float] = []
         self._visibility: list[float] = []
         self._brightness: list[float] = []
+        self._postures = PostureTally(self.aspect)
 
     def add(self, landmarks: Sequence[Sequence[float]] | None, image: np.ndarray | None = None,
             ) -> None:  # fmt: skip
@@ -176,6 +182,7 @@ class CameraChecker:
         if landmarks is None:
             return
         self._seen += 1
+        self._postures.add(landmarks)
         needed = [landmarks[_INDEX[j]] for j in self._joints]
         inside = all(EDGE_MARGIN <= lm[0] <= 1 - EDGE_MARGIN and EDGE_MARGIN <= lm[1]
                      <= 1 - EDGE_MARGIN for lm in needed)  # fmt: skip
@@ -202,14 +209,13 @@ class CameraChecker:
         return "front" if turn >= FRONT_DEG else "angled"
 
     def result(self) -> CameraCheck:
-        position = self.exercise.position
         view = self._view()
         span = float(np.median(self._spans)) if self._spans else 0.0
         brightness = float(np.mean(self._brightness)) if self._brightness else float("nan")
         problems = self._problems(view, span, brightness)
         seen = self._seen >= MIN_SEEN_SHARE * max(self._frames, 1)
-        return CameraCheck(not problems, tuple(problems), _PLACEMENT[position], view, span,
-                           brightness, seen)  # fmt: skip
+        return CameraCheck(not problems, tuple(problems), placement_advice(self.exercise), view,
+                           span, brightness, seen, expected_posture(self.exercise))  # fmt: skip
 
     def _problems(self, view: str, span: float, brightness: float) -> list[ViewProblem]:
         frames = max(self._frames, 1)
@@ -224,8 +230,12 @@ class CameraChecker:
         if self._in_view < MIN_IN_VIEW_SHARE * self._seen:
             problems.append(ViewProblem("not_in_view", "Part of your body is outside the picture. "
                                         "Move the camera further away or step back into view."))
-        if view not in _VIEWS[self.exercise.position]:
-            wanted = " or ".join(_VIEWS[self.exercise.position])
+        posture = self._postures.problem(self.exercise, then="check again")
+        if posture is not None:
+            problems.append(ViewProblem("wrong_posture", posture))
+        views = self.exercise.camera.views
+        if view not in views:
+            wanted = " or ".join(views)
             problems.append(ViewProblem("wrong_view", f"The camera should see you from the "
                                         f"{wanted}. Turn so the camera is at your "
                                         f"{'side' if wanted == 'side' else wanted}."))

@@ -37,23 +37,60 @@ def catalog_enter_deg(exercise: Exercise) -> float:
     return kin.target.min_deg - kin.limits.get("target_tolerance_deg", 0.0)
 
 
+#: What the degrees measure, per analyser signal, in plain words (the page and the CLI say it).
+_ANGLE_WORDS = {
+    "hip_flexion": "the angle between your body and your thigh: about 0 with your legs flat on "
+                   "the mat, about 90 with the thigh pointing straight up",
+    "neck_flexion": "how far your head tips forward from the line of your back: about 0 looking "
+                    "straight ahead, more as your chin drops toward your chest",
+    "stride": "the angle between your two thighs: about 0 standing with your feet together, "
+              "more the longer your step",
+}  # fmt: skip
+_SAME = 0.5  # degrees: a range this close to the usual target counts at the usual point
+
+
 @dataclass(frozen=True)
 class CalibrationView:
-    """What to show about a stored range: its levels and where counting now starts."""
+    """What to show about a stored range: its levels, where counting now starts, and the same
+    in plain words (``summary``), the one wording of the web page and ``analyze --calibrate``."""
 
     rest_deg: float
     peak_deg: float
     counts_from_deg: float
     catalog_from_deg: float
+    angle_words: str = "the angle the camera measures for this exercise"
 
-    def to_dict(self) -> dict[str, float]:
-        return {key: round(value, 1) for key, value in self.__dict__.items()}
+    @property
+    def reaches_target(self) -> bool:
+        """The comfortable position reaches the usual target: counting is unchanged."""
+        return self.counts_from_deg >= self.catalog_from_deg - _SAME
+
+    def summary(self) -> str:
+        rest, peak = round(self.rest_deg), round(self.peak_deg)
+        usual, own = round(self.catalog_from_deg), round(self.counts_from_deg)
+        if self.reaches_target:
+            said = (f"Your comfortable position reaches this exercise's target, so repetitions "
+                    f"count at the usual point ({usual} degrees): nothing needed to change. The "
+                    f"coach never asks for more than that.")  # fmt: skip
+        else:
+            said = (f"A repetition now counts from {own} degrees instead of the usual {usual}: "
+                    f"most of the way to your comfortable position, so a repetition a little "
+                    f"smaller than the one you showed still counts.")  # fmt: skip
+        return (f"{said} The degrees are {self.angle_words}. You started at {rest} degrees and "
+                f"your comfortable position reached {peak}.")  # fmt: skip
+
+    def to_dict(self) -> dict[str, Any]:
+        values: dict[str, Any] = {key: round(getattr(self, key), 1) for key in
+                                  ("rest_deg", "peak_deg", "counts_from_deg", "catalog_from_deg")}
+        return {**values, "reaches_target": self.reaches_target, "summary": self.summary()}
 
 
 def describe(exercise: Exercise, calibration: Calibration) -> CalibrationView:
     catalog = catalog_enter_deg(exercise)
+    words = _ANGLE_WORDS.get(exercise.kinematics.signal)
     return CalibrationView(calibration.rest_deg, calibration.peak_deg,
-                           calibration.target_enter_deg(exercise, catalog), catalog)  # fmt: skip
+                           calibration.target_enter_deg(exercise, catalog), catalog,
+                           *([words] if words else []))  # fmt: skip
 
 
 def stored_calibration(journal: Journal, profile: str, exercise: Exercise) -> Calibration | None:

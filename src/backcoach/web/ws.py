@@ -312,9 +312,7 @@ class CoachConnection:
         self.coach = self._new_coach(exercise)
         await self.ws.send_json({
             "type": "calibration", "status": "saved", "calibration": view.to_dict(),
-            "message": f"Saved. Practice and sessions now count a repetition from "
-                       f"{view.counts_from_deg:.0f} degrees (your start: {view.rest_deg:.0f}, "
-                       f"your comfortable position: {view.peak_deg:.0f}).",
+            "message": f"Saved for practice and sessions. {view.summary()}",
         })  # fmt: skip
 
     def _sync_exercise(self) -> bool:

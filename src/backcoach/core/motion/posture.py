@@ -79,8 +79,9 @@ class PostureTally:
         if posture is not None:
             self.counts[posture] += 1
 
-    def problem(self, exercise: Exercise) -> str | None:
-        """A plain sentence when the person was mostly in the other posture, else ``None``."""
+    def problem(self, exercise: Exercise, then: str = "record it again") -> str | None:
+        """A plain sentence when the person was mostly in the other posture, else ``None``;
+        ``then`` is what to do once in position (record again, check again)."""
         wanted = expected_posture(exercise)
         other: Posture = "upright" if wanted == "lying" else "lying"
         said = self.counts[wanted] + self.counts[other]
@@ -88,6 +89,6 @@ class PostureTally:
             return None
         seen = "lying down" if other == "lying" else "upright (sitting or standing)"
         return (f"The camera saw you {seen}, but the {exercise.name.lower()} is done "
-                f"{_WORDS[exercise.position]}. Take the exercise's start position and record "
-                f"it again.")  # fmt: skip
+                f"{_WORDS[exercise.position]}. Take the exercise's start position, then "
+                f"{then}.")  # fmt: skip
 

@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from backcoach.core.plan import current_dose, describe_dose
-from backcoach.pose.camera_check import placement_advice
+from backcoach.pose.camera_check import QUESTIONS, placement_advice
 from backcoach.usecases import calibration as own_range
 from backcoach.web.demos import demo_assets
 from backcoach.web.gate import stops_exercise
@@ -70,7 +70,8 @@ async def setup_page(request: Request) -> Response:
     return render(request, "setup.html", f"Set up: {exercise.name}", page="setup",
                   exercise=exercise, images=state.pose_factory is not None,
                   decision=decision, blocked=stops_exercise(decision),
-                  placement=placement_advice(exercise), demo=demo_assets(exercise).to_dict(),
+                  placement=placement_advice(exercise), questions=QUESTIONS,
+                  demo=demo_assets(exercise).to_dict(),
                   calibration=None if stored is None else own_range.describe(exercise, stored),
                   catalog_from=own_range.catalog_enter_deg(exercise),
                   forgotten=request.query_params.get("forgotten") == "1",
@@ -87,9 +88,12 @@ async def forget_calibration(request: Request) -> Response:
     state = app_state(request)
     exercise = state.exercise(request.path_params["exercise_id"])
     own_range.forget_calibration(state.the_journal(), current_profile(request), exercise)
-    # To the notice that says so, which sits below the camera steps.
-    return RedirectResponse(f"/exercises/{exercise.id}/setup?forgotten=1#calibration-stored",
-                            status_code=303)
+    # To the notice that says so, which sits below the camera steps; keeping the way back to
+    # the session the person came from.
+    back = _safe_back(request.query_params.get("next", ""))
+    keep = f"&next={back}" if back else ""
+    return RedirectResponse(f"/exercises/{exercise.id}/setup?forgotten=1{keep}"
+                            "#calibration-stored", status_code=303)  # fmt: skip
 
 
 async def api_exercises(request: Request) -> Response:

@@ -31,7 +31,9 @@ export class LiveCamera {
 
   async start() {
     if (!navigator.mediaDevices?.getUserMedia) {
-      throw new Error("this browser cannot use a camera here; carry on without it");
+      const error = new Error("this browser cannot use a camera here; carry on without it");
+      error.name = "NoCameraApi"; // an insecure page (http from another device), or no camera API
+      throw error;
     }
     this.stream = await navigator.mediaDevices.getUserMedia({
       video: { width: { ideal: SEND_WIDTH }, height: { ideal: SEND_HEIGHT } }, audio: false,

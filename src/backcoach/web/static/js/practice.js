@@ -1,5 +1,6 @@
 // Camera practice for one exercise: the same coaching WebSocket as a session, nothing recorded.
 import { LiveCamera } from "./camera.js";
+import { hideCameraProblem, showCameraProblem } from "./camera_problem.js";
 
 const $ = (id) => document.getElementById(id);
 const app = $("practice-app");
@@ -14,6 +15,7 @@ function say(text) {
 function start() {
   let shown = false;
   $("camera-start").disabled = true;
+  hideCameraProblem($("camera-problem"));
   $("camera-panel").classList.remove("hidden");
   camera = new LiveCamera({
     video: $("camera-video"),
@@ -44,7 +46,10 @@ function start() {
     },
   });
   camera.start().catch((error) => {
-    say(`No camera: ${error.message}`);
+    // No picture to show: hide the empty video box and say what happened in plain words.
+    camera = null;
+    $("camera-panel").classList.add("hidden");
+    showCameraProblem($("camera-problem"), error);
     $("camera-start").disabled = false;
   });
 }

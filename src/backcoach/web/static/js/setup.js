@@ -2,6 +2,7 @@
 // same coaching WebSocket as practice (docs/websocket-protocol.md, "Setup page"). The server
 // checks, measures and stores; this page only asks and shows the answers.
 import { LiveCamera } from "./camera.js";
+import { hideCameraProblem, showCameraProblem } from "./camera_problem.js";
 
 const $ = (id) => document.getElementById(id);
 const app = $("setup-app");
@@ -50,7 +51,8 @@ function showCheck(message) {
   }
   $("check-summary").textContent = message.ok
     ? "The camera view is good."
-    : `Fix this and check again. ${message.placement}`;
+    // The placement sentence is shown once, in step 1: point there rather than repeat it.
+    : "Fix what is marked above, then check again. Step 1 shows where the camera goes.";
   $("check-summary").dataset.ok = String(message.ok);
   $("check-start").disabled = false;
 }
@@ -65,14 +67,15 @@ function showCalibration(message) {
   if (message.status === "cancelled") {
     status.textContent = "Cancelled: nothing was stored.";
   } else if (message.status === "saved") {
-    status.textContent = message.message;
+    status.textContent = "Saved for practice and sessions.";
     const box = $("calibration-stored");
     box.dataset.calibrated = "yes";
-    const c = message.calibration;
-    $("calibration-summary").textContent = `Practice and sessions count a repetition from ` +
-      `${Math.round(c.counts_from_deg)} degrees (your start: ${Math.round(c.rest_deg)}, your ` +
-      `comfortable position: ${Math.round(c.peak_deg)}; without your range: ` +
-      `${Math.round(c.catalog_from_deg)}).`;
+    const c = message.calibration; // the words come from the server (usecases.calibration)
+    const summary = $("calibration-summary");
+    const strong = document.createElement("strong");
+    strong.textContent = `${Math.round(c.counts_from_deg)} degrees`;
+    summary.replaceChildren("Practice and sessions count a repetition from ", strong,
+      `. ${c.summary}`);
     $("forget-form").classList.remove("hidden");
   } else {
     status.textContent = message.status === "failed"
@@ -82,6 +85,7 @@ function showCalibration(message) {
 
 function start() {
   $("camera-start").disabled = true;
+  hideCameraProblem($("camera-problem"));
   $("camera-panel").classList.remove("hidden");
   camera = new LiveCamera({
     video: $("camera-video"),
@@ -110,7 +114,10 @@ function start() {
     },
   });
   camera.start().catch((error) => {
-    $("camera-status").textContent = `No camera: ${error.message}`;
+    // No picture to show: hide the empty video box and say what happened in plain words.
+    camera = null;
+    $("camera-panel").classList.add("hidden");
+    showCameraProblem($("camera-problem"), error);
     $("camera-start").disabled = false;
   });
 }
