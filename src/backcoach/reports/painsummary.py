@@ -102,7 +102,7 @@ def choose_kind(times: Sequence[datetime], axis: TimeAxis, plot_width: float) ->
     return KINDS[-1]
 
 
-def group_pain(marks: Sequence[tuple[datetime, int | None, int | None]], kind: str,
+def group_pain(marks: Sequence[tuple[datetime, float | None, float | None]], kind: str,
                axis: TimeAxis) -> list[PainGroup]:  # fmt: skip
     """``marks`` (time, before, after) as drawn per ``kind``, oldest first. A period is drawn at
     the middle of its part inside the axis, so a partial first week sits inside the chart."""
@@ -110,7 +110,7 @@ def group_pain(marks: Sequence[tuple[datetime, int | None, int | None]], kind: s
         ordered = sorted(marks, key=lambda mark: mark[0])
         return [PainGroup(at, at, at, 1, _spread([] if b is None else [float(b)]),
                           _spread([] if a is None else [float(a)])) for at, b, a in ordered]
-    periods: dict[datetime, list[tuple[datetime, int | None, int | None]]] = {}
+    periods: dict[datetime, list[tuple[datetime, float | None, float | None]]] = {}
     for mark in marks:
         periods.setdefault(_period(kind, mark[0])[0], []).append(mark)
     groups = []
@@ -127,13 +127,17 @@ def group_pain(marks: Sequence[tuple[datetime, int | None, int | None]], kind: s
 
 
 def cluster_sharp(times: Sequence[datetime], x: Callable[[datetime], float],
-                  width: Callable[[int], float], gap: float = 2.0) -> list[SharpCluster]:
+                  width: Callable[[int], float], bounds: tuple[float, float],
+                  gap: float = 2.0) -> list[SharpCluster]:  # fmt: skip
     """Sharp-pain stops at ``x(time)``; marks ``width(count)`` wide that would come closer than
-    ``gap`` merge into one, drawn at their mean place, until no two overlap."""
+    ``gap`` merge into one, drawn at their mean place (moved inside ``bounds``), until no two
+    overlap."""
     clusters = [[t] for t in sorted(times)]
 
     def centre(group: list[datetime]) -> float:
-        return sum(x(t) for t in group) / len(group)
+        half = width(len(group)) / 2
+        mean = sum(x(t) for t in group) / len(group)
+        return min(max(mean, bounds[0] + half), bounds[1] - half)
 
     merged = True
     while merged and len(clusters) > 1:

@@ -76,17 +76,6 @@ REPORT = Canvas(680, 250, 13, left=32, right=12, top=22, bottom=56)
 REPORT_HALF = Canvas(325, 230, 12, left=30, right=10, top=20, bottom=52)
 
 
-@dataclass(frozen=True)
-class Series:
-    """One line of points; ``hollow`` draws open squares so a series under another still shows."""
-
-    name: str
-    points: tuple[tuple[datetime, float], ...]
-    colour: str
-    hollow: bool = False
-    dash: str = ""
-
-
 def _x(axis: TimeAxis, at: datetime, c: Canvas = PHONE) -> float:
     return c.left + c.plot_width * axis.fraction(at)
 
@@ -158,28 +147,6 @@ def _frame(title: str, desc: str, axis: TimeAxis, y_max: float, y_ticks: Sequenc
     return "".join(parts)
 
 
-def _marks(series: Series, axis: TimeAxis, y_max: float, unit: str = "",
-           c: Canvas = PHONE) -> list[str]:  # fmt: skip
-    """A series' line and marks; with ``unit``, each mark carries its value as a tooltip."""
-    coords = [(_x(axis, at, c), _y(v, y_max, c)) for at, v in series.points]
-    body = []
-    if len(coords) > 1:
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-        body.append(f'<polyline points="{path}" fill="none" stroke="{series.colour}" '
-                    f'stroke-width="2" stroke-dasharray="{series.dash}" opacity="0.8"/>')
-    for (x, y), (at, value) in zip(coords, series.points, strict=True):
-        tip = (f"<title>{escape(at.strftime('%a %d %b %H:%M'))}: {value:g}{escape(unit)}</title>"
-               if unit else "")
-        if series.hollow:
-            body.append(f'<rect class="mark" x="{x - 6:.1f}" y="{y - 6:.1f}" width="12" '
-                        f'height="12" fill="none" stroke="{series.colour}" stroke-width="2.5">'
-                        f'{tip}</rect>')
-        else:
-            body.append(f'<circle class="mark" cx="{x:.1f}" cy="{y:.1f}" r="4.5" '
-                        f'fill="{series.colour}">{tip}</circle>')
-    return body
-
-
 @dataclass(frozen=True)
 class PainMark:
     """One session on the pain chart: local start time, scores, and whether sharp pain ended it."""
@@ -228,44 +195,49 @@ def pain_chart(marks: Sequence[PainMark], axis: TimeAxis, c: Canvas = PHONE) -> 
 
 
 def _summary_marks(groups: Sequence[PainGroup], axis: TimeAxis, which: str, shift: float,
-                   size: float, c: Canvas) -> list[str]:  # fmt: skip
-    """One score's marks (``which``: "before" dots or "after" open squares), ``shift`` units
-    from the group's place: the median joined by a line, and its range as a thin bar."""
-    colour = _BEFORE if which == "before" else _AFTER
+                   size: float, c: Canvas, *, y_max: float = 10, colour: str = "",
+                   hollow: bool | None = None, what: str = "pain", unit: str = "",
+                   ) -> list[str]:  # fmt: skip
+    """One series' marks (``which``: pain "before" dots or "after" open squares, or a side's
+    range of movement), ``shift`` units from the group's place: the median joined by a line,
+    and the group's lowest to highest as a thin bar."""
+    colour = colour or (_BEFORE if which == "before" else _AFTER)
+    hollow = which == "after" if hollow is None else hollow
     placed = [(g, _x(axis, g.at, c) + shift, spread) for g in groups
-              if (spread := getattr(g, which)) is not None]  # fmt: skip
+              if (spread := g.before if which != "after" else g.after) is not None]  # fmt: skip
     body = []
     if len(placed) > 1:
-        path = " ".join(f"{x:.1f},{_y(s.median, 10, c):.1f}" for _, x, s in placed)
-        dash = "" if which == "before" else "5 4"
+        path = " ".join(f"{x:.1f},{_y(s.median, y_max, c):.1f}" for _, x, s in placed)
+        dash = "5 4" if hollow else ""
         body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" '
                     f'stroke-width="{1.5 if size < 4 else 2}" stroke-dasharray="{dash}" '
                     'opacity="0.7"/>')
     for group, x, spread in placed:
-        y = _y(spread.median, 10, c)
-        tip = f"<title>{escape(_group_tip(group, which, spread))}</title>"
+        y = _y(spread.median, y_max, c)
+        tip = f"<title>{escape(_group_tip(group, f'{what} {which}', spread, unit))}</title>"
         if spread.high > spread.low:
             body.append(f'<line class="spread" x1="{x:.1f}" x2="{x:.1f}" '
-                        f'y1="{_y(spread.high, 10, c):.1f}" y2="{_y(spread.low, 10, c):.1f}" '
+                        f'y1="{_y(spread.high, y_max, c):.1f}" '
+                        f'y2="{_y(spread.low, y_max, c):.1f}" '
                         f'stroke="{colour}" stroke-width="1.5" opacity="0.6"/>')
-        if which == "before":
-            body.append(f'<circle class="mark" data-series="before" cx="{x:.1f}" cy="{y:.1f}" '
+        if not hollow:
+            body.append(f'<circle class="mark" data-series="{which}" cx="{x:.1f}" cy="{y:.1f}" '
                         f'r="{size - 0.5:.2f}" fill="{colour}">{tip}</circle>')
         else:
             stroke = 2.5 if size >= 4 else 1.5
             side = 2 * size - stroke
-            body.append(f'<rect class="mark" data-series="after" x="{x - side / 2:.1f}" '
+            body.append(f'<rect class="mark" data-series="{which}" x="{x - side / 2:.1f}" '
                         f'y="{y - side / 2:.1f}" width="{side:.2f}" height="{side:.2f}" '
                         f'fill="none" stroke="{colour}" stroke-width="{stroke}">{tip}</rect>')
     return body
 
 
-def _group_tip(group: PainGroup, which: str, spread: Spread) -> str:
+def _group_tip(group: PainGroup, what: str, spread: Spread, unit: str = "") -> str:
     if group.sessions == 1 and group.start == group.end:
-        return f"{group.at.strftime('%a %d %b %H:%M')}: pain {which} {spread.median:g}"
+        return f"{group.at.strftime('%a %d %b %H:%M')}: {what} {spread.median:g}{unit}"
     span = f"{group.start:%d %b %Y} to {group.end - timedelta(seconds=1):%d %b %Y}"
-    return (f"{span}, {group.sessions} sessions: pain {which} median {spread.median:g} "
-            f"(lowest {spread.low:g}, highest {spread.high:g})")
+    return (f"{span}, {group.sessions} sessions: {what} median {spread.median:g}{unit} "
+            f"(lowest {spread.low:g}{unit}, highest {spread.high:g}{unit})")
 
 
 def _sharp_marks(stops: Sequence[datetime], axis: TimeAxis, c: Canvas, body: list[str]) -> bool:
@@ -276,7 +248,8 @@ def _sharp_marks(stops: Sequence[datetime], axis: TimeAxis, c: Canvas, body: lis
         text = "!" if count == 1 else f"{count}!"
         return max(1.2 * c.font, 0.62 * c.font * len(text) + 0.6 * c.font)
 
-    clusters = cluster_sharp(stops, lambda at: _x(axis, at, c), width)
+    clusters = cluster_sharp(stops, lambda at: _x(axis, at, c), width,
+                             (c.left, c.width - c.right))  # fmt: skip
     for cluster in clusters:
         wide = width(cluster.count)
         x = min(max(_x(axis, cluster.at, c), c.left + wide / 2), c.width - c.right - wide / 2)
@@ -315,18 +288,27 @@ def value_chart(title: str, unit: str, points: Sequence[tuple[datetime, float]],
     movement in degrees once sessions carry it)."""
     if not points:
         return None
-    y_max = _nice_max(max(max(v for _, v in points), 1))
+    times = [at for at, _ in points]
+    kind = choose_kind(times, axis, c.plot_width)  # a year of daily bars: one per week or month
+    groups = group_pain([(at, v, None) for at, v in points], kind, axis)
+    y_max = _nice_max(max(max(g.before.median for g in groups if g.before), 1))
     base = _y(0, y_max, c)
     body = []
-    for at, value in points:
-        x, y = _x(axis, at, c), _y(value, y_max, c)
+    for group in groups:
+        if group.before is None:
+            continue
+        value = group.before.median
+        x, y = _x(axis, group.at, c), _y(value, y_max, c)
+        tip = _group_tip(group, unit, group.before)
         body.append(f'<rect class="mark" x="{x - 3:.1f}" y="{y:.1f}" width="6" '
-                    f'height="{base - y:.1f}" fill="{colour}"><title>'
-                    f'{escape(at.strftime("%a %d %b %H:%M"))}: {value:g} {escape(unit)}'
-                    '</title></rect>')
+                    f'height="{base - y:.1f}" fill="{colour}"><title>{escape(tip)}</title></rect>')
     ticks = [y_max * k / 5 for k in range(6)]  # y_max is a multiple of 5: whole numbers
-    desc = f"{title}: {len(points)} sessions, oldest on the left."
-    return _frame(title, desc, axis, y_max, ticks, body, [(f"▮ {unit}", colour)], c)
+    per = "" if kind == "session" else f", one {kind}'s median per session per bar"
+    desc = f"{title}: {len(points)} sessions{per}, oldest on the left."
+    legend = [(f"▮ {unit}", colour)]
+    if kind != "session":
+        legend.append((f"{_KIND_NOTE[kind]} median", _INK))
+    return _frame(title, desc, axis, y_max, ticks, body, legend, c)
 
 
 def reps_points(sessions: Sequence[SessionRecord]) -> list[tuple[datetime, float]]:
@@ -367,16 +349,25 @@ def range_chart(exercise_name: str, marks: Sequence[RangeMark], axis: TimeAxis,
         return None
     sides = sorted({m.side for m in marks}, key=lambda side: side or "")
     y_max, ticks = _round_ticks(max(m.range_deg for m in marks))
+    times = [m.at for m in marks]
+    kind = choose_kind(times, axis, c.plot_width)  # crowded (a year): per week or month
+    room = min(spacing(kind, times, axis, c.plot_width), 40.0)
+    size = min(5.0, room / (4 if len(sides) > 1 else 2))
     body: list[str] = []
     legend: list[tuple[str, str]] = []
     for side in sides:
         right = side == "right"
         colour = _RANGE_RIGHT if right else _RANGE
-        points = tuple(sorted((m.at, m.range_deg) for m in marks if m.side == side))
-        series = Series(side or "range", points, colour, hollow=right, dash="5 4" if right else "")
-        body += _marks(series, axis, y_max, unit="°", c=c)
+        shift = 0.0 if len(sides) == 1 else (size if right else -size)
+        groups = group_pain([(m.at, m.range_deg, None) for m in marks if m.side == side], kind,
+                            axis)  # fmt: skip
+        body += _summary_marks(groups, axis, side or "range", shift, size, c, y_max=y_max,
+                               colour=colour, hollow=right, what="range of movement",
+                               unit="°")  # fmt: skip
         legend.append((f"{'□' if right else '●'} {side}", colour) if side else
                       ("● degrees above rest", colour))  # fmt: skip
+    if kind != "session":
+        legend.append((f"{_KIND_NOTE[kind]} median; line: range", _INK))
     if sides != [None]:
         legend.append(("degrees above rest", _INK))
     desc = (f"Range of movement of {exercise_name} in degrees above your resting position, "
