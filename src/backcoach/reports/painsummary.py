@@ -22,6 +22,9 @@ from backcoach.reports.timeaxis import TimeAxis
 #: The least room, in axis units, between two neighbouring summaries (or sessions): enough for a
 #: before-dot and an after-square side by side, each at least 5 units wide (4 px on a phone).
 MIN_GAP = 10.0
+#: Sessions one by one may sit a little closer (smaller marks), so that the three sessions of
+#: one day stand apart on a week's axis (five hours apart is about 9 units).
+SESSION_GAP = 9.0
 KINDS = ("session", "day", "week", "month", "quarter", "year")
 _NOMINAL_DAYS = {"day": 1, "week": 7, "month": 30.44, "quarter": 91.3, "year": 365.25}
 
@@ -94,10 +97,28 @@ def spacing(kind: str, times: Sequence[datetime], axis: TimeAxis, plot_width: fl
     return min(gaps, default=float("inf"))
 
 
+def _place(kind: str, at: datetime, axis: TimeAxis) -> datetime:
+    """Where the period of ``kind`` holding ``at`` is drawn: its middle, kept inside the axis."""
+    start, end = _period(kind, at)
+    return min(max(start + (end - start) / 2, axis.start), axis.end)
+
+
+def room(kind: str, times: Sequence[datetime], axis: TimeAxis, plot_width: float) -> float:
+    """The least room between two neighbouring marks drawn per ``kind``, in units: a period's
+    length, or less where a partial period at an end of the axis sits closer to its neighbour."""
+    nominal = spacing(kind, times, axis, plot_width)
+    if kind == "session":
+        return nominal
+    xs = sorted({axis.fraction(_place(kind, t, axis)) * plot_width for t in times})
+    return min([nominal, *(b - a for a, b in itertools.pairwise(xs))])
+
+
 def choose_kind(times: Sequence[datetime], axis: TimeAxis, plot_width: float) -> str:
-    """The finest grouping that leaves ``MIN_GAP`` units between neighbours (else years)."""
+    """The finest grouping that leaves ``MIN_GAP`` units between neighbours (``SESSION_GAP``
+    for single sessions), else years."""
     for kind in KINDS:
-        if spacing(kind, times, axis, plot_width) >= MIN_GAP:
+        if room(kind, times, axis, plot_width) >= (SESSION_GAP if kind == "session"
+                                                   else MIN_GAP):  # fmt: skip
             return kind
     return KINDS[-1]
 
@@ -105,7 +126,8 @@ def choose_kind(times: Sequence[datetime], axis: TimeAxis, plot_width: float) ->
 def group_pain(marks: Sequence[tuple[datetime, float | None, float | None]], kind: str,
                axis: TimeAxis) -> list[PainGroup]:  # fmt: skip
     """``marks`` (time, before, after) as drawn per ``kind``, oldest first. A period is drawn at
-    the middle of its part inside the axis, so a partial first week sits inside the chart."""
+    its middle, or at the axis's end if its middle is outside (a partial first or last week):
+    so neighbours stay at least half a period apart and every mark sits inside the chart."""
     if kind == "session":
         ordered = sorted(marks, key=lambda mark: mark[0])
         return [PainGroup(at, at, at, 1, _spread([] if b is None else [float(b)]),
@@ -117,9 +139,8 @@ def group_pain(marks: Sequence[tuple[datetime, float | None, float | None]], kin
     for start in sorted(periods):
         members = periods[start]
         end = _period(kind, start)[1]
-        low, high = max(start, axis.start), min(end, axis.end)
         groups.append(PainGroup(
-            low + (high - low) / 2, start, end, len(members),
+            _place(kind, start, axis), start, end, len(members),
             _spread([float(b) for _, b, _ in members if b is not None]),
             _spread([float(a) for _, _, a in members if a is not None]),
         ))  # fmt: skip

@@ -25,7 +25,7 @@ from backcoach.reports.painsummary import (
     choose_kind,
     cluster_sharp,
     group_pain,
-    spacing,
+    room,
 )
 from backcoach.reports.timeaxis import CHAR_WIDTH, TimeAxis, time_axis
 
@@ -174,19 +174,19 @@ def pain_chart(marks: Sequence[PainMark], axis: TimeAxis, c: Canvas = PHONE) -> 
     times = [m.at for m in scored]
     kind = choose_kind(times, axis, c.plot_width)
     groups = group_pain([(m.at, m.before, m.after) for m in scored], kind, axis)
-    room = min(spacing(kind, times, axis, c.plot_width), 40.0)
-    size = min(5.0, room / 4)  # half a mark: neighbours and the before/after pair never overlap
+    size = min(5.0, room(kind, times, axis, c.plot_width) / 4)  # half a mark: neither
+    # neighbours nor a session's before and after ever overlap
     body = (_summary_marks(groups, axis, "before", -size, size, c)
             + _summary_marks(groups, axis, "after", size, size, c))
     stops = [m.at for m in marks if m.sharp]
-    merged = _sharp_marks(stops, axis, c, body)
+    merged = _sharp_marks(stops, axis, c, body)  # the most stops in one mark
     legend = [("● before", _BEFORE), ("□ after", _AFTER)]
     if stops:
         legend.append(("! sharp pain", _ALERT))
     if kind != "session":
         legend.append((f"{_KIND_NOTE[kind]} median; line: range", _INK))
-    if merged:
-        legend.append(("3! = 3 stops", _ALERT))
+    if merged > 1:
+        legend.append((f"{merged}! = {merged} stops", _ALERT))
     per = "" if kind == "session" else f", one {kind}'s median per mark"
     desc = (f"Pain from 0 to 10 before and after {len(scored)} sessions{per}, oldest on the "
             f"left; {len(stops)} sharp-pain stops.")
@@ -222,7 +222,7 @@ def _summary_marks(groups: Sequence[PainGroup], axis: TimeAxis, which: str, shif
                         f'stroke="{colour}" stroke-width="1.5" opacity="0.6"/>')
         if not hollow:
             body.append(f'<circle class="mark" data-series="{which}" cx="{x:.1f}" cy="{y:.1f}" '
-                        f'r="{size - 0.5:.2f}" fill="{colour}">{tip}</circle>')
+                        f'r="{size - 0.3:.2f}" fill="{colour}">{tip}</circle>')
         else:
             stroke = 2.5 if size >= 4 else 1.5
             side = 2 * size - stroke
@@ -240,9 +240,9 @@ def _group_tip(group: PainGroup, what: str, spread: Spread, unit: str = "") -> s
             f"(lowest {spread.low:g}{unit}, highest {spread.high:g}{unit})")
 
 
-def _sharp_marks(stops: Sequence[datetime], axis: TimeAxis, c: Canvas, body: list[str]) -> bool:
+def _sharp_marks(stops: Sequence[datetime], axis: TimeAxis, c: Canvas, body: list[str]) -> int:
     """Red marks above the plot, seen at a glance and in print: "!" for one stop, "3!" for
-    three that would have collided. Returns whether any were merged."""
+    three that would have collided. Returns the most stops one mark stands for (0: none)."""
 
     def width(count: int) -> float:
         text = "!" if count == 1 else f"{count}!"
@@ -263,7 +263,7 @@ def _sharp_marks(stops: Sequence[datetime], axis: TimeAxis, c: Canvas, body: lis
                     f'fill="{_ALERT}"><title>{escape(tip)}</title></rect>')
         body.append(_text(x, c.top + 7 + 0.35 * c.font, text, "#ffffff", weight="700",
                           font=c.font))
-    return any(cluster.count > 1 for cluster in clusters)
+    return max((cluster.count for cluster in clusters), default=0)
 
 
 def _nice_max(top: float) -> float:
@@ -351,8 +351,7 @@ def range_chart(exercise_name: str, marks: Sequence[RangeMark], axis: TimeAxis,
     y_max, ticks = _round_ticks(max(m.range_deg for m in marks))
     times = [m.at for m in marks]
     kind = choose_kind(times, axis, c.plot_width)  # crowded (a year): per week or month
-    room = min(spacing(kind, times, axis, c.plot_width), 40.0)
-    size = min(5.0, room / (4 if len(sides) > 1 else 2))
+    size = min(5.0, room(kind, times, axis, c.plot_width) / (4 if len(sides) > 1 else 2))
     body: list[str] = []
     legend: list[tuple[str, str]] = []
     for side in sides:
