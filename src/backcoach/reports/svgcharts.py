@@ -53,6 +53,7 @@ class Canvas:
     right: float = 12
     top: float = 22
     bottom: float = 62
+    legend_rows: int = 1  # at least: charts side by side get equal heights (``legend_rows_of``)
 
     @property
     def plot_width(self) -> float:
@@ -113,11 +114,12 @@ def _frame(title: str, desc: str, axis: TimeAxis, y_max: float, y_ticks: Sequenc
     key = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
     rows = _legend_rows(legend, c)
     line = round(c.font * 1.4, 1)
-    height = c.height + line * (len(rows) - 1)  # extra legend rows below; the plot stays put
+    count = max(len(rows), c.legend_rows)
+    height = c.height + line * (count - 1)  # extra legend rows below; the plot stays put
     parts = [
         f'<svg class="chart" id="{key}" viewBox="0 0 {c.width:g} {height:g}" role="img" '
         f'aria-labelledby="{key}-t {key}-d" xmlns="http://www.w3.org/2000/svg" '
-        f'data-unit="{axis.unit}">',
+        f'data-unit="{axis.unit}" data-legend-rows="{count}">',
         f'<title id="{key}-t">{escape(title)}</title>',
         f'<desc id="{key}-d">{escape(desc)}</desc>',
         f'<rect x="0" y="0" width="{c.width:g}" height="{height:g}" fill="#ffffff"/>',
@@ -145,6 +147,13 @@ def _frame(title: str, desc: str, axis: TimeAxis, y_max: float, y_ticks: Sequenc
                   for x, label, colour in placed]
     parts.append("</svg>")
     return "".join(parts)
+
+
+def legend_rows_of(svg: str) -> int:
+    """How many legend rows a chart drawn here has (so a page can give its neighbours as many
+    and their plots line up)."""
+    found = re.search(r'data-legend-rows="(\d+)"', svg)
+    return int(found.group(1)) if found else 1
 
 
 @dataclass(frozen=True)
@@ -234,7 +243,8 @@ def _summary_marks(groups: Sequence[PainGroup], axis: TimeAxis, which: str, shif
 
 def _group_tip(group: PainGroup, what: str, spread: Spread, unit: str = "") -> str:
     if group.sessions == 1 and group.start == group.end:
-        return f"{group.at.strftime('%a %d %b %H:%M')}: {what} {spread.median:g}{unit}"
+        named = f"{what} " if not unit else ""  # a degree sign says what it is
+        return f"{group.at.strftime('%a %d %b %H:%M')}: {named}{spread.median:g}{unit}"
     span = f"{group.start:%d %b %Y} to {group.end - timedelta(seconds=1):%d %b %Y}"
     return (f"{span}, {group.sessions} sessions: {what} median {spread.median:g}{unit} "
             f"(lowest {spread.low:g}{unit}, highest {spread.high:g}{unit})")

@@ -14,7 +14,10 @@ from starlette.routing import Route
 
 from backcoach.core.records import History, SessionOutcome, SessionRecord
 from backcoach.reports.svgcharts import (
+    PHONE,
+    Canvas,
     RangeMark,
+    legend_rows_of,
     pain_chart,
     pain_marks,
     range_chart,
@@ -83,14 +86,23 @@ def _charts(sessions: list[SessionRecord], first: date | None, last: date,
     if not sessions:
         return []
     axis = time_axis([s.started_at for s in sessions], first, last if first else None)
-    drawn = [("Pain before and after sessions", pain_chart(pain_marks(sessions), axis))]
     ranges = range_marks(sessions)
-    for exercise_id, name in names.items():
-        mine = [m for m in ranges if m.exercise_id == exercise_id]
-        drawn.append((f"Range of movement: {name}", range_chart(name, mine, axis)))
-    drawn.append(("Repetitions per session",
-                  value_chart("Repetitions per session", "repetitions", reps_points(sessions),
-                              axis)))  # fmt: skip
+
+    def draw(canvas: Canvas) -> list[tuple[str, str | None]]:
+        drawn = [("Pain before and after sessions",
+                  pain_chart(pain_marks(sessions), axis, canvas))]  # fmt: skip
+        for exercise_id, name in names.items():
+            mine = [m for m in ranges if m.exercise_id == exercise_id]
+            drawn.append((f"Range of movement: {name}", range_chart(name, mine, axis, canvas)))
+        drawn.append(("Repetitions per session",
+                      value_chart("Repetitions per session", "repetitions", reps_points(sessions),
+                                  axis, c=canvas)))  # fmt: skip
+        return drawn
+
+    drawn = draw(PHONE)
+    rows = [legend_rows_of(svg) for _, svg in drawn if svg]
+    if rows and min(rows) != max(rows):  # side by side on a wide screen: plots line up
+        drawn = draw(dataclasses.replace(PHONE, legend_rows=max(rows)))
     # Our own SVG: every text in it is escaped.
     return [{"caption": caption, "svg": Markup(svg)} for caption, svg in drawn if svg]
 
