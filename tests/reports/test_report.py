@@ -103,8 +103,10 @@ def test_html_is_self_contained(source: ReportSource, tmp_path: Path) -> None:
     write_report(source, out)
     html = out.read_text("utf-8")
     assert html.count('src="data:image/png;base64,') == 4
-    # the web page's charts: pain, and the range of movement of each of the 3 exercises
-    assert html.count('src="data:image/svg+xml;base64,') == 4
+    # the web page's charts: pain, and the range of movement of each of the 3 exercises, each
+    # drawn at the report's width and at a phone's (for the HTML report opened on a phone)
+    assert html.count('src="data:image/svg+xml;base64,') == 8
+    assert html.count('class="web-chart phone"') == 4
     assert '<section id="range-of-movement">' in html
     assert "http://" not in html and "https://" not in html
     assert "<h2>Sharp-pain stops</h2>" in html

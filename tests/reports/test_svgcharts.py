@@ -50,9 +50,12 @@ def test_sessions_of_one_day_get_their_own_places_and_equal_scores_stay_visible(
     assert len(dots) == 3 and len(squares) == 2  # 3 before + 2 after
     xs = sorted(float(d.get("cx", 0)) for d in dots)
     assert xs[1] - xs[0] > 40 and xs[2] - xs[1] > 40
-    # the first session's after-square (open) surrounds its before-dot: both can be seen
+    # the first session's after-square (open) stands beside its before-dot: both can be seen
     assert squares[0].get("fill") == "none"
-    assert float(squares[0].get("width", 0)) > 2 * float(dots[0].get("r", 0))
+    dot_right = float(dots[0].get("cx", 0)) + float(dots[0].get("r", 0))
+    stroke = float(squares[0].get("stroke-width", 0))
+    assert float(squares[0].get("x", 0)) - stroke / 2 >= dot_right
+    assert float(squares[0].get("width", 0)) + stroke >= 2 * float(dots[0].get("r", 0))
     root = ET.fromstring(pain_chart(pain_marks(sessions), axis) or "")
     assert any(t.text == "!" for t in root.findall("svg:text", NS))
     assert root.find("svg:title", NS) is not None
@@ -92,9 +95,13 @@ def test_range_chart_has_no_point_without_a_camera_and_sits_under_the_pain_marks
     svg = range_chart("Knee-to-chest", marks, axis) or ""
     dots = _marks(svg)
     assert len(dots) == 2
-    pain_xs = [float(d.get("cx", 0)) for d in _marks(pain_chart(pain_marks(sessions), axis) or "")
-               if d.tag.endswith("circle")]  # fmt: skip
-    assert [float(d.get("cx", 0)) for d in dots] == [pain_xs[0], pain_xs[2]]
+    pain = _marks(pain_chart(pain_marks(sessions), axis) or "")
+    befores = [float(d.get("cx", 0)) for d in pain if d.tag.endswith("circle")]
+    afters = [float(d.get("x", 0)) + float(d.get("width", 0)) / 2 for d in pain
+              if d.tag.endswith("rect")]  # fmt: skip
+    # the session's place is midway between its before-dot and its after-square
+    sessions_x = [round((b + a) / 2, 1) for b, a in zip(befores, afters, strict=True)]
+    assert [float(d.get("cx", 0)) for d in dots] == [sessions_x[0], sessions_x[2]]
     assert float(dots[1].get("cy", 0)) < float(dots[0].get("cy", 0))  # further: higher
     root = ET.fromstring(svg)
     assert "Knee-to-chest" in (root.findtext("svg:title", namespaces=NS) or "")

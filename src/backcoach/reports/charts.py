@@ -28,7 +28,14 @@ from backcoach.reports.summary import (
     QualityPoint,
     ReportData,
 )
-from backcoach.reports.svgcharts import PainMark, RangeMark, range_chart
+from backcoach.reports.svgcharts import (
+    PHONE,
+    REPORT,
+    REPORT_HALF,
+    PainMark,
+    RangeMark,
+    range_chart,
+)
 from backcoach.reports.svgcharts import pain_chart as svg_pain_chart
 from backcoach.reports.timeaxis import TimeAxis, time_axis
 
@@ -51,13 +58,21 @@ class Chart:
     alt: str
     png: bytes = b""
     svg: str | None = None
+    phone_svg: str | None = None  # the same chart drawn for a phone (the HTML report on one)
 
     @property
     def data_uri(self) -> str:
         if self.svg is not None:
-            encoded = base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
-            return "data:image/svg+xml;base64," + encoded
+            return _svg_uri(self.svg)
         return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+    @property
+    def phone_uri(self) -> str:
+        return _svg_uri(self.phone_svg) if self.phone_svg is not None else self.data_uri
+
+
+def _svg_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def _figure(
@@ -149,29 +164,49 @@ def adherence_chart(days: Sequence[DayAdherence], axis: TimeAxis) -> Chart:
     return Chart("adherence", "Sessions done against the plan", alt, _png(figure))
 
 
-def pain_chart(points: Sequence[PainPoint], axis: TimeAxis) -> Chart:
+@dataclass(frozen=True)
+class Axes3:
+    """One time range with ticks spaced for each drawing: a phone's, the report's full width and
+    half of it (``svgcharts.Canvas``), so labels fit each and every chart shares the range."""
+
+    phone: TimeAxis
+    wide: TimeAxis
+    half: TimeAxis
+
+
+def session_axes(times: Sequence[datetime], first: date, last: date) -> Axes3:
+    """The axes for sessions at their local ``times`` over ``first``..``last``."""
+    return Axes3(PHONE.axis(times, first, last), REPORT.axis(times, first, last),
+                 REPORT_HALF.axis(times, first, last))  # fmt: skip
+
+
+def pain_chart(points: Sequence[PainPoint], axes: Axes3) -> Chart:
     """Pain (0-10) before and after each session at its local time, sharp-pain stops marked:
-    the very chart of the web's History page (``reports.svgcharts``), as an SVG image."""
+    the very chart of the web's History page (``reports.svgcharts``), as an SVG image drawn at
+    the report's own width (``REPORT``), and at a phone's for the HTML report on a phone."""
     marks = [PainMark(p.at, p.before, p.after, p.sharp_stop) for p in points]
-    svg = svg_pain_chart(marks, axis) or ""
+    svg = svg_pain_chart(marks, axes.wide, REPORT) or ""
+    phone = svg_pain_chart(marks, axes.phone, PHONE)
     stops = sum(1 for p in points if p.sharp_stop)
     alt = f"Pain before and after {len(points)} sessions; {stops} sharp-pain stops."
-    return Chart("pain", "Pain before and after sessions", alt, svg=svg)
+    return Chart("pain", "Pain before and after sessions", alt, svg=svg, phone_svg=phone)
 
 
 def range_charts(marks: Sequence[RangeMark], names: Sequence[tuple[str, str]],
-                 axis: TimeAxis) -> dict[str, Chart]:  # fmt: skip
+                 axes: Axes3) -> dict[str, Chart]:  # fmt: skip
     """Each exercise's range of movement (camera sessions only), keyed ``range-<exercise id>``:
     the History page's SVG charts, on the pain chart's time axis."""
     charts: dict[str, Chart] = {}
     for exercise_id, name in names:
         mine = [m for m in marks if m.exercise_id == exercise_id]
-        svg = range_chart(name, mine, axis)
+        svg = range_chart(name, mine, axes.half, REPORT_HALF)
+        phone = range_chart(name, mine, axes.phone, PHONE)
         if svg is not None:
             title = f"Range of movement: {name}"
             alt = (f"{title}, degrees above the resting position, in "
                    f"{len({m.at for m in mine})} camera sessions.")
-            charts[f"range-{exercise_id}"] = Chart(f"range-{exercise_id}", title, alt, svg=svg)
+            charts[f"range-{exercise_id}"] = Chart(f"range-{exercise_id}", title, alt, svg=svg,
+                                                   phone_svg=phone)  # fmt: skip
     return charts
 
 
@@ -251,12 +286,13 @@ def report_charts(data: ReportData) -> dict[str, Chart]:
     last = data.last_day or first
     moments = time_axis(times, first, last)  # sessions at their time: hours for one day
     days = time_axis([], first, last, daily=True)  # values per day
+    axes = session_axes(times, first, last)  # the SVG charts, as on the History page
     if data.sessions_planned or data.pain:
         charts["adherence"] = adherence_chart(data.adherence, days)
     if any(p.before is not None or p.after is not None for p in data.pain):
-        charts["pain"] = pain_chart(data.pain, moments)
+        charts["pain"] = pain_chart(data.pain, axes)
     names = [(e.exercise_id, e.name) for e in data.exercises]
-    charts.update(range_charts(data.ranges, names, moments))
+    charts.update(range_charts(data.ranges, names, axes))
     if any(e.days for e in data.exercises):
         charts["exercises"] = exercise_chart(data.exercises, days)
     if data.quality:

@@ -1,5 +1,6 @@
 """``/history``: pain and repetitions over a week, a month, a year or everything, in local time,
-with every session listed (sessions stopped before any exercise are folded away)."""
+with the sessions listed newest first, ``PAGE_SIZE`` a page (sessions stopped before any
+exercise are folded away). The charts always cover the whole chosen period."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ from starlette.routing import Route
 
 from backcoach.core.records import History, SessionOutcome, SessionRecord
 from backcoach.reports.svgcharts import (
+    PHONE,
+    Canvas,
+    RangeMark,
+    legend_rows_of,
     pain_chart,
     pain_marks,
     range_chart,
@@ -37,6 +42,8 @@ _OUTCOMES = {
 }
 RANGES = {"week": 7, "month": 30, "year": 365, "all": 0}
 DEFAULT_RANGE = "year"  # "all" reads the whole journal: chosen by the person, not by default
+#: Sessions listed per page: a year listed at once was about 113,000 px tall on a phone.
+PAGE_SIZE = 30
 
 
 def stopped_at_start(session: SessionRecord) -> bool:
@@ -58,7 +65,18 @@ def _row(s: SessionRecord, names: dict[str, str]) -> dict[str, object]:
         "short": sum(x.reps - x.counted_reps for x in s.sets),  # cut short: not counted
         "stop_exercise": names.get(s.stop_exercise_id or "", s.stop_exercise_id),
         "camera": any(x.source.value == "camera" for x in s.sets),
+        "ranges": [_range_text(m, names) for m in range_marks([s])],  # where a camera was used
     }
+
+
+def _range_text(mark: RangeMark, names: dict[str, str]) -> str:
+    side = f" ({mark.side})" if mark.side else ""
+    return f"{names.get(mark.exercise_id, mark.exercise_id)}{side}: {mark.range_deg:.0f}°"
+
+
+def page_number(raw: str | None) -> int:
+    """The ``page`` query parameter as a page from 1; anything else is the first page."""
+    return int(raw) if raw is not None and raw.isdigit() and 0 < int(raw) < 10**6 else 1
 
 
 def _charts(sessions: list[SessionRecord], first: date | None, last: date,
@@ -68,14 +86,23 @@ def _charts(sessions: list[SessionRecord], first: date | None, last: date,
     if not sessions:
         return []
     axis = time_axis([s.started_at for s in sessions], first, last if first else None)
-    drawn = [("Pain before and after sessions", pain_chart(pain_marks(sessions), axis))]
     ranges = range_marks(sessions)
-    for exercise_id, name in names.items():
-        mine = [m for m in ranges if m.exercise_id == exercise_id]
-        drawn.append((f"Range of movement: {name}", range_chart(name, mine, axis)))
-    drawn.append(("Repetitions per session",
-                  value_chart("Repetitions per session", "repetitions", reps_points(sessions),
-                              axis)))  # fmt: skip
+
+    def draw(canvas: Canvas) -> list[tuple[str, str | None]]:
+        drawn = [("Pain before and after sessions",
+                  pain_chart(pain_marks(sessions), axis, canvas))]  # fmt: skip
+        for exercise_id, name in names.items():
+            mine = [m for m in ranges if m.exercise_id == exercise_id]
+            drawn.append((f"Range of movement: {name}", range_chart(name, mine, axis, canvas)))
+        drawn.append(("Repetitions per session",
+                      value_chart("Repetitions per session", "repetitions", reps_points(sessions),
+                                  axis, c=canvas)))  # fmt: skip
+        return drawn
+
+    drawn = draw(PHONE)
+    rows = [legend_rows_of(svg) for _, svg in drawn if svg]
+    if rows and min(rows) != max(rows):  # side by side on a wide screen: plots line up
+        drawn = draw(dataclasses.replace(PHONE, legend_rows=max(rows)))
     # Our own SVG: every text in it is escaped.
     return [{"caption": caption, "svg": Markup(svg)} for caption, svg in drawn if svg]
 
@@ -97,10 +124,17 @@ async def history_page(request: Request) -> Response:
     kept = [s for s in shown if not stopped_at_start(s)]
     folded = [s for s in shown if stopped_at_start(s)]
     names = {e.id: e.name for e in state.catalog}
+    pages = max(1, -(-len(kept) // PAGE_SIZE))
+    number = min(page_number(request.query_params.get("page")), pages)
+    newest_first = kept[::-1]
+    listed = newest_first[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
     return render(
         request, "history.html", "History", page="history",
         any_sessions=bool(history.sessions) or state.the_journal().has_sessions(profile),
-        sessions=[_row(s, names) for s in reversed(kept)],
+        sessions=[_row(s, names) for s in listed],  # only this page's rows are built
+        paging={"number": number, "pages": pages, "total": len(kept),
+                "first": (number - 1) * PAGE_SIZE + 1,
+                "last": (number - 1) * PAGE_SIZE + len(listed)},
         folded=[_row(s, names) for s in reversed(folded)],
         charts=_charts(kept, first, today, names), ranges=list(RANGES),
         chosen=chosen,
