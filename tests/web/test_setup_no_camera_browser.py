@@ -1,4 +1,4 @@
-"""No camera, or the camera refused: the setup and practice pages say so in plain words.
+"""No camera, or the camera refused: the setup, practice and session pages say so in plain words.
 
 Real Chromium: once without the permission to use the camera (the fake device is there, but the
 page is not allowed it), once with the permission but no camera at all. The page must not show
@@ -89,3 +89,38 @@ def test_no_camera_is_explained_in_plain_words(
                                 full_page=True)  # fmt: skip
                 page.context.close()
     assert errors == []
+
+
+def test_a_session_without_the_camera_says_why_in_plain_words_and_goes_on(
+    browser: tuple[str, Browser], settings: WebSettings, screen: Callable[..., httpx.Response],
+    open_client: Callable[..., httpx.Client],
+) -> None:
+    """"Use my camera" ticked, but no camera can be had: the session page explains it as the
+    setup page does (never the browser's raw error) and the session runs on its timers."""
+    kind, chromium = browser
+    errors: list[str] = []
+    live_settings = replace(settings, pose_backend="mediapipe", time_scale=1.0)
+    with BackgroundServer(live_settings) as live:
+        with open_client(live.url) as http:
+            screen(http)
+        context = chromium.new_context(viewport={"width": 390, "height": 844}, permissions=[])
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.set_default_timeout(20_000)
+        page.goto(live.url + "/session")
+        page.check("#camera-toggle")
+        page.click("#start-button")
+        page.wait_for_selector("#pain-panel:not(.hidden)")
+        page.keyboard.press("3")
+        page.wait_for_selector("#session-stage:not(.hidden)")
+        page.wait_for_function(
+            "() => /camera/i.test(document.getElementById('camera-status').textContent)"
+            " && !/Starting/.test(document.getElementById('camera-status').textContent)")
+        text = page.inner_text("#camera-status")
+        expected = ("did not let this page use the camera" if kind == "refused"
+                    else "No camera was found")  # fmt: skip
+        assert expected in text and "each hold runs on its timer" in text, text
+        assert "Permission denied" not in text and "not found" not in text
+        context.close()
+    assert errors == []
+

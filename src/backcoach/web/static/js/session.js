@@ -13,6 +13,7 @@ import { flush, remember } from "./pending.js";
 import { showLocalAdvice } from "./safety.js";
 import { Stage } from "./overlay.js";
 import { Sound, tonesBetween } from "./sound.js";
+import { explainCameraError } from "./camera_problem.js";
 
 const $ = (id) => document.getElementById(id);
 const app = $("session-app");
@@ -300,7 +301,9 @@ function startCamera() {
     },
   });
   camera.start().catch((error) => {
-    $("camera-status").textContent = `No camera: ${error.message}. Use the Next button instead.`;
+    const { what, fix } = explainCameraError(error); // plain words, not the browser's error
+    $("camera-status").textContent = `${what} ${fix} The session goes on without it: ` +
+      "each hold runs on its timer, and Next moves on.";
   });
 }
 
