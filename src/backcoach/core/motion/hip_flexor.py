@@ -31,7 +31,7 @@ from backcoach.core.motion.body import INDEX, MIN_VISIBILITY, mid, pair
 from backcoach.core.motion.filters import OneEuroFilter
 from backcoach.core.motion.geometry import angle_between_deg, length, tilt_from_vertical_deg
 from backcoach.core.motion.resting import RestingLevel
-from backcoach.core.motion.types import Landmark, MotionEvent
+from backcoach.core.motion.types import Landmark, MotionEvent, PoseFrame
 
 _SHOULDERS = pair("shoulder")
 _HIPS = pair("hip")
@@ -47,6 +47,9 @@ _AXIS_RATE = 0.05
 #: constant (seconds; resting.py).
 _LEAN_TAU_S = 4.0
 _DEG = 180.0 / math.pi
+#: Frames whose stand-in share is kept to time the way in (68 s at 60 frames/s: the rest before
+#: a repetition and its way in).
+_EXCESS_HISTORY = 4096
 
 
 class HipFlexorAnalyser(RepetitionAnalyser):
@@ -72,6 +75,11 @@ class HipFlexorAnalyser(RepetitionAnalyser):
         self._knee_merge = lim.get("knee_merge_ratio", 0.0)
         self._tilt: float | None = None  # this frame's trunk tilt from vertical (degrees)
         self._thighs = 0.0  # this frame's angle between the thighs (degrees)
+        self._stand_in = False  # this frame's stride is the whole legs' angle (knees merged)
+        self._now = 0.0  # this frame's time (seconds)
+        #: Degrees the whole legs added over the thighs, by frame time, for the recent frames
+        #: (oldest first; see ``_tempo_value``).
+        self._excess: dict[float, float] = {}
         self._rest_tilt = RestingLevel(tau_s=_LEAN_TAU_S)
 
     def _measure(self, lms: Sequence[Landmark]) -> float | None:
@@ -87,9 +95,21 @@ class HipFlexorAnalyser(RepetitionAnalyser):
         if (lx == 0.0 and ly == 0.0) or (rx == 0.0 and ry == 0.0):
             return None  # a collapsed thigh: no usable person in this frame
         stride = self._thighs = angle_between_deg(lx, ly, rx, ry)
+        self._stand_in = False
         if self._knee_merge > 0.0:
-            stride = max(stride, self._legs_if_knees_merge(lms, lx, ly, rx, ry))
+            legs = self._legs_if_knees_merge(lms, lx, ly, rx, ry)
+            self._stand_in = legs > stride
+            self._keep_excess(max(0.0, legs - stride))
+            stride = max(stride, legs)
         return stride + self._lean_gain(lms)
+
+    def _keep_excess(self, degrees: float) -> None:
+        """Remember this frame's stand-in share (dicts keep insertion order: drop the oldest)."""
+        excess = self._excess
+        if degrees > 0.0:
+            excess[self._now] = degrees
+        if len(excess) > _EXCESS_HISTORY:
+            del excess[next(iter(excess))]
 
     def _legs_if_knees_merge(self, lms: Sequence[Landmark], lx: float, ly: float, rx: float,
                              ry: float) -> float:
@@ -125,6 +145,19 @@ class HipFlexorAnalyser(RepetitionAnalyser):
         self._values["lean_gain"] = gain
         return gain
 
+    def update(self, frame: PoseFrame) -> list[MotionEvent]:
+        self._now = frame.t
+        return super().update(frame)
+
+    def _tempo_value(self, t: float, value: float) -> float:
+        """The stride without the whole legs' stand-in: "too fast" times the thighs' movement.
+
+        The back foot steps back (and later forward) with its knee still under the hip, so the
+        whole legs open before the thighs do and close after them; left in, those steps would
+        make a quick lunge look slow.
+        """
+        return value - self._excess.get(t, 0.0)
+
     def _reset_tracking(self) -> None:
         for f in (self._lean, self._back_knee, self._knee_toes, self._stance):
             f.reset()
@@ -159,6 +192,11 @@ class HipFlexorAnalyser(RepetitionAnalyser):
         rep.side_vote += -weight if ahead > 0 else weight  # positive vote: left leg back
         left_back = ahead < 0
         back, front = (0, 1) if left_back else (1, 0)
+        if self._stand_in:
+            # The thighs do not show the lunge: the back foot is still stepping back with its
+            # knee under the hip (the trunk not yet leaning), or the model has lost the legs.
+            # Neither is the stretch position, so its form is not judged on this frame.
+            return
         self._leg_faults(lms, t, dt, rep, facing, back, front, events)
         self._trunk_and_stance(lms, t, dt, rep, facing, a, events)
 
