@@ -438,6 +438,15 @@ class RepetitionAnalyser:
             return None
         return rep.base + MOVE_FROM * span, rep.base + MOVE_TO * span
 
+    def _tempo_value(self, t: float, value: float) -> float:
+        """The value at time ``t`` that the movement is timed on (``too_fast``).
+
+        The signal itself here. A subclass whose signal borrows a stand-in that moves before or
+        after the movement proper (the hip flexor's whole legs, which open while the back foot
+        steps back with its knee still under the hip) takes the stand-in's share out.
+        """
+        return value
+
     def _time_way_in(self, rep: RepInProgress, t: float, events: list[MotionEvent]) -> None:
         """Time the movement into the position (once the hold tells where the position is)."""
         rep.up_move_s = float("inf")  # timed once; stays untimed if it cannot be
@@ -445,7 +454,8 @@ class RepetitionAnalyser:
         if levels is None:
             return
         low, high = levels
-        ts, vs = rep.pre_ts + rep.ts, rep.pre_vs + rep.vs
+        ts = rep.pre_ts + rep.ts
+        vs = [self._tempo_value(s, v) for s, v in zip(ts, rep.pre_vs + rep.vs, strict=True)]
         top = next((i for i, v in enumerate(vs) if v >= high), None)
         if top is None:
             return
@@ -463,7 +473,8 @@ class RepetitionAnalyser:
         if levels is None or not rep.vs:
             return
         low, high = levels
-        ts, vs = rep.ts, rep.vs
+        ts = rep.ts
+        vs = [self._tempo_value(s, v) for s, v in zip(ts, rep.vs, strict=True)]
         last = next((i for i in range(len(vs) - 1, -1, -1) if vs[i] >= high), None)
         if last is None:
             return
@@ -472,7 +483,7 @@ class RepetitionAnalyser:
         below = next((i for i in range(last + 1, len(vs)) if vs[i] <= low), None)
         if below is not None:  # already home: time it now
             self._homing = (rep, index, t_high, low, ts[below - 1], vs[below - 1])
-            self._home(ts[below], vs[below], events)
+            self._home(ts[below], rep.vs[below], events)  # _home takes the signal's value
 
     def _home(self, t: float, value: float, events: list[MotionEvent]) -> None:
         """Follow the way back of the last repetition until it passes 10 % (or is slow enough)."""
@@ -480,6 +491,7 @@ class RepetitionAnalyser:
         if homing is None:
             return
         rep, index, t_high, low, last_t, last_v = homing
+        value = self._tempo_value(t, value)
         if value > low:
             if (t - t_high) / self._middle_share >= self._too_fast_s:
                 self._homing = None  # already slow enough, wherever it goes now

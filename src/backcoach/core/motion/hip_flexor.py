@@ -14,6 +14,10 @@ lunge 10-25 degrees short (the far thigh is hidden behind the near one):
   lengths: the camera looks along the legs, or the model put both knees on one leg) the angle
   between the whole legs (hip → ankle) stands in for the thighs when it is the larger.
 
+The stand-in also opens while the back foot steps back with its knee still under the hip, before
+the thighs open or the trunk leans. So form is not judged on frames it carries (clean lunges were
+told to lean forward), and "too fast" times the stride without its share (``_tempo_value``).
+
 The side and the faults do need the walking direction ("front"): toes lie ahead of heels and the
 nose ahead of the ears, whichever way the person faces in the picture. The side is decided by a
 vote over every frame of the hold, so a few frames with swapped left/right labels do not flip it.
@@ -31,7 +35,7 @@ from backcoach.core.motion.body import INDEX, MIN_VISIBILITY, mid, pair
 from backcoach.core.motion.filters import OneEuroFilter
 from backcoach.core.motion.geometry import angle_between_deg, length, tilt_from_vertical_deg
 from backcoach.core.motion.resting import RestingLevel
-from backcoach.core.motion.types import Landmark, MotionEvent
+from backcoach.core.motion.types import Landmark, MotionEvent, PoseFrame
 
 _SHOULDERS = pair("shoulder")
 _HIPS = pair("hip")
@@ -47,6 +51,9 @@ _AXIS_RATE = 0.05
 #: constant (seconds; resting.py).
 _LEAN_TAU_S = 4.0
 _DEG = 180.0 / math.pi
+#: Frames whose stand-in share is kept to time the movements (68 s at 60 frames/s: the rest before
+#: a repetition and its way in).
+_EXCESS_HISTORY = 4096
 
 
 class HipFlexorAnalyser(RepetitionAnalyser):
@@ -72,6 +79,15 @@ class HipFlexorAnalyser(RepetitionAnalyser):
         self._knee_merge = lim.get("knee_merge_ratio", 0.0)
         self._tilt: float | None = None  # this frame's trunk tilt from vertical (degrees)
         self._thighs = 0.0  # this frame's angle between the thighs (degrees)
+        self._stand_in = False  # this frame's stride is the whole legs' angle (knees merged)
+        self._now = 0.0  # this frame's time (seconds)
+        #: The stride without the whole legs' stand-in, smoothed like the signal (``_twin``),
+        #: and what the stand-in added to the smoothed signal, by frame time, for the recent
+        #: frames (oldest first; see ``_tempo_value``).
+        self._twin = OneEuroFilter(self.min_cutoff_hz, self.beta)
+        self._twin_window: list[float] = []
+        self._twin_now: float | None = None
+        self._excess: dict[float, float] = {}
         self._rest_tilt = RestingLevel(tau_s=_LEAN_TAU_S)
 
     def _measure(self, lms: Sequence[Landmark]) -> float | None:
@@ -87,9 +103,22 @@ class HipFlexorAnalyser(RepetitionAnalyser):
         if (lx == 0.0 and ly == 0.0) or (rx == 0.0 and ry == 0.0):
             return None  # a collapsed thigh: no usable person in this frame
         stride = self._thighs = angle_between_deg(lx, ly, rx, ry)
+        self._stand_in = False
         if self._knee_merge > 0.0:
-            stride = max(stride, self._legs_if_knees_merge(lms, lx, ly, rx, ry))
-        return stride + self._lean_gain(lms)
+            legs = self._legs_if_knees_merge(lms, lx, ly, rx, ry)
+            self._stand_in = legs > stride
+            stride = max(stride, legs)
+        gain = self._lean_gain(lms)
+        self._follow_twin(self._thighs + gain)
+        return stride + gain
+
+    def _follow_twin(self, raw: float) -> None:
+        """Smooth the stride without the stand-in exactly as the signal is smoothed."""
+        window = self._twin_window
+        window.append(raw)
+        if len(window) > self.median_window:
+            del window[0]
+        self._twin_now = self._twin(self._now, sorted(window)[len(window) // 2])
 
     def _legs_if_knees_merge(self, lms: Sequence[Landmark], lx: float, ly: float, rx: float,
                              ry: float) -> float:
@@ -125,9 +154,36 @@ class HipFlexorAnalyser(RepetitionAnalyser):
         self._values["lean_gain"] = gain
         return gain
 
+    def update(self, frame: PoseFrame) -> list[MotionEvent]:
+        self._now = frame.t
+        self._twin_now = None
+        events = super().update(frame)
+        excess = self._stand_in_share()
+        if excess:
+            self._excess[frame.t] = excess
+            if len(self._excess) > _EXCESS_HISTORY:
+                del self._excess[next(iter(self._excess))]
+        return events
+
+    def _stand_in_share(self) -> float:
+        """What the stand-in adds to this frame's smoothed signal (0 without a reading)."""
+        return 0.0 if self._twin_now is None else max(0.0, self._value - self._twin_now)
+
+    def _tempo_value(self, t: float, value: float) -> float:
+        """The stride without the whole legs' stand-in: "too fast" times the thighs' movement.
+
+        The back foot steps back (and later forward) with its knee still under the hip, so the
+        whole legs open before the thighs do and close after them; left in, those steps would
+        make a quick lunge look slow.
+        """
+        if t == self._now:
+            return value - self._stand_in_share()
+        return value - self._excess.get(t, 0.0)
+
     def _reset_tracking(self) -> None:
-        for f in (self._lean, self._back_knee, self._knee_toes, self._stance):
+        for f in (self._lean, self._back_knee, self._knee_toes, self._stance, self._twin):
             f.reset()
+        self._twin_window.clear()
 
     def _update_facing(self, lms: Sequence[Landmark]) -> float:
         """+1 when the person faces image right, -1 when facing left (smoothed over frames)."""
@@ -159,6 +215,11 @@ class HipFlexorAnalyser(RepetitionAnalyser):
         rep.side_vote += -weight if ahead > 0 else weight  # positive vote: left leg back
         left_back = ahead < 0
         back, front = (0, 1) if left_back else (1, 0)
+        if self._stand_in:
+            # The thighs do not show the lunge: the back foot is still stepping back with its
+            # knee under the hip (the trunk not yet leaning), or the model has lost the legs.
+            # Neither is the stretch position, so its form is not judged on this frame.
+            return
         self._leg_faults(lms, t, dt, rep, facing, back, front, events)
         self._trunk_and_stance(lms, t, dt, rep, facing, a, events)
 
