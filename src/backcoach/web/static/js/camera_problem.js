@@ -68,3 +68,11 @@ export function hideCameraProblem(box) {
   box.classList.add("hidden");
   box.replaceChildren();
 }
+
+/** The camera did not start on a page with the usual ids (setup, practice): hide the empty
+ * video box, explain what happened, and let the person try again. */
+export function cameraDidNotStart(error) {
+  document.getElementById("camera-panel").classList.add("hidden");
+  showCameraProblem(document.getElementById("camera-problem"), error);
+  document.getElementById("camera-start").disabled = false;
+}

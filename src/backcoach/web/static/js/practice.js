@@ -1,6 +1,6 @@
 // Camera practice for one exercise: the same coaching WebSocket as a session, nothing recorded.
 import { LiveCamera } from "./camera.js";
-import { hideCameraProblem, showCameraProblem } from "./camera_problem.js";
+import { cameraDidNotStart, hideCameraProblem } from "./camera_problem.js";
 
 const $ = (id) => document.getElementById(id);
 const app = $("practice-app");
@@ -46,11 +46,8 @@ function start() {
     },
   });
   camera.start().catch((error) => {
-    // No picture to show: hide the empty video box and say what happened in plain words.
     camera = null;
-    $("camera-panel").classList.add("hidden");
-    showCameraProblem($("camera-problem"), error);
-    $("camera-start").disabled = false;
+    cameraDidNotStart(error); // plain words instead of the browser's error
   });
 }
 

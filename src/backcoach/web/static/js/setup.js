@@ -2,7 +2,7 @@
 // same coaching WebSocket as practice (docs/websocket-protocol.md, "Setup page"). The server
 // checks, measures and stores; this page only asks and shows the answers.
 import { LiveCamera } from "./camera.js";
-import { hideCameraProblem, showCameraProblem } from "./camera_problem.js";
+import { cameraDidNotStart, hideCameraProblem } from "./camera_problem.js";
 
 const $ = (id) => document.getElementById(id);
 const app = $("setup-app");
@@ -114,11 +114,8 @@ function start() {
     },
   });
   camera.start().catch((error) => {
-    // No picture to show: hide the empty video box and say what happened in plain words.
     camera = null;
-    $("camera-panel").classList.add("hidden");
-    showCameraProblem($("camera-problem"), error);
-    $("camera-start").disabled = false;
+    cameraDidNotStart(error); // plain words instead of the browser's error
   });
 }
 
