@@ -300,3 +300,26 @@ def test_positive_uncleared_flag_blocks_every_session(
     plan = plan_for_day(load_catalog(), history, load_progression_rules(), now.date())
     with pytest.raises(SessionBlocked):
         GuidedSession(plan, now, decision)
+
+
+def test_sharp_pain_pressed_twice_for_one_episode_is_one_report() -> None:
+    """SHARP PAIN on the session and again on the next page a minute later is one pain: a rest
+    day, not a hold until a professional is seen. Two separate episodes still are."""
+    from datetime import UTC, datetime, timedelta
+
+    from backcoach.core.plan import load_progression_rules
+    from backcoach.core.records import History, SharpPainEvent
+    from backcoach.core.safety import sharp_pain_decision
+
+    rules = load_progression_rules().referral
+    first = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    again = History(sharp_pain_events=(SharpPainEvent(at=first, place="session"),
+                                       SharpPainEvent(at=first + timedelta(minutes=1),
+                                                      place="today")))
+    decision = sharp_pain_decision(again, first + timedelta(minutes=5), UTC, rules)
+    assert decision is not None and decision.code == "sharp_pain_rest"
+    two_days = History(sharp_pain_events=(SharpPainEvent(at=first, place="session"),
+                                          SharpPainEvent(at=first + timedelta(days=1),
+                                                         place="today")))
+    later = sharp_pain_decision(two_days, first + timedelta(days=1, minutes=5), UTC, rules)
+    assert later is not None and later.code == "sharp_pain_referral"

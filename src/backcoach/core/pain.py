@@ -114,13 +114,28 @@ class ReferralRules(BaseModel):
     worsening_min_sessions: int = Field(ge=2, le=50)
     worsening_pain_rise: int = Field(ge=1, le=10)
     worse_mornings: int = Field(ge=1, le=30)
+    same_incident_minutes: int = Field(default=30, ge=0, le=24 * 60)
     advice: str = Field(min_length=1)
 
 
 def recent_sharp_pain(history: History, at: datetime, rules: ReferralRules) -> list[datetime]:
-    """Sharp-pain reports within the referral window up to ``at``."""
+    """Sharp-pain episodes within the referral window up to ``at``, each at its latest report.
+
+    Reports within ``same_incident_minutes`` of the one before are one episode: SHARP PAIN
+    pressed on a session and again on the next page a minute later is one pain, not two, and
+    must not alone put sessions on hold until a professional is seen.
+    """
     since = at - timedelta(days=rules.sharp_stops_window_days)
-    return [t for t in sharp_pain_times(history) if since <= t <= at]
+    gap = timedelta(minutes=rules.same_incident_minutes)
+    episodes: list[datetime] = []
+    for t in sharp_pain_times(history):
+        if not since <= t <= at:
+            continue
+        if episodes and t - episodes[-1] <= gap:
+            episodes[-1] = t  # the same episode, reported again
+        else:
+            episodes.append(t)
+    return episodes
 
 
 def _pain_worsening(sessions: list[SessionRecord], rules: ReferralRules) -> bool:
