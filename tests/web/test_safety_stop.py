@@ -184,3 +184,21 @@ def test_practice_refuses_a_profile_with_a_red_flag(
     code, reason, error, _ = asyncio.run(_close_of(url, _cookies(client), frames))
     assert code == 4409 and "professional" in reason
     assert error is not None and error["advice"]
+
+
+def test_the_exercise_page_says_rest_after_sharp_pain_and_invites_no_exercise(
+    client: httpx.Client, screen: Screen
+) -> None:
+    """After sharp pain the exercise page shows the rest-day reason first, and neither the dose
+    nor the camera set-up and practice buttons (as Today, Session and Practice do)."""
+    screen(client)
+    before = client.get("/exercises/knee-to-chest").text
+    assert "Your current dose" in before and "/exercises/knee-to-chest/practice" in before
+    assert client.post("/api/sharp-pain", json={"where": "history"}).status_code in (200, 201)
+    after = client.get("/exercises/knee-to-chest")
+    assert after.status_code == 200
+    assert 'data-code="sharp_pain_rest"' in after.text
+    assert "Your current dose" not in after.text
+    assert "/exercises/knee-to-chest/practice" not in after.text
+    assert "/exercises/knee-to-chest/setup" not in after.text
+    assert "not medical advice" in after.text  # the disclaimer stays

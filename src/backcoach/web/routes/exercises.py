@@ -30,12 +30,17 @@ async def exercise_list(request: Request) -> Response:
 
 
 async def exercise_page(request: Request) -> Response:
+    """One exercise: how to do it and the person's dose. On a rest day, under a hold or a red
+    flag (``web.gate``) the reason comes first and nothing invites exercise."""
     state = app_state(request)
     exercise = state.exercise(request.path_params["exercise_id"])
-    dose = current_dose(exercise, state.history(current_profile(request)))
+    profile = current_profile(request)
+    dose = current_dose(exercise, state.history(profile))
+    decision = state.decision(profile)
     return render(request, "exercise.html", exercise.name, page="exercise",
                   exercise=exercise, dose=describe_dose(dose),
-                  demo=demo_assets(exercise).to_dict())
+                  demo=demo_assets(exercise).to_dict(),
+                  decision=decision, blocked=stops_exercise(decision))  # fmt: skip
 
 
 async def practice_page(request: Request) -> Response:
