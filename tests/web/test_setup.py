@@ -95,7 +95,7 @@ def test_a_calibration_before_the_disclaimer_and_questions_is_refused(
 
     refused, check = asyncio.run(scenario())
     assert refused["status"] == "failed" and refused["code"] == "disclaimer_needed"
-    assert "Welcome page" in refused["message"]
+    assert "comes after that" in refused["message"]
     assert check["status"] == "checking"
     assert _stored(settings, "knee-to-chest") is None
 

@@ -75,6 +75,14 @@ def test_camera_check_and_calibration_end_to_end_then_practice_counts_from_it(
     errors: list[str] = []
     live_settings = replace(settings, pose_backend="mediapipe", time_scale=1.0)
     with BackgroundServer(live_settings) as live:
+        first = _page(camera_browser, errors, 390, 844)  # before the safety questions
+        first.goto(live.url + "/exercises/knee-to-chest/setup")
+        first.click("#camera-start")
+        first.wait_for_selector("#calibrate-start:not([disabled])", timeout=60_000)
+        first.click("#calibrate-start")
+        first.wait_for_selector("#calibration-status[data-status='failed']")
+        assert first.locator("#calibration-status a").get_attribute("href") == "/welcome"
+        first.context.close()
         with open_client(live.url) as http:
             screen(http)
         page = _page(camera_browser, errors, 1366, 768)

@@ -271,8 +271,8 @@ class CoachConnection:
         if decision.allowed:
             return None
         return {"type": "calibration", "status": "failed", "code": decision.code,
-                "message": f"{decision.message} A repetition of the exercise comes after that: "
-                           "see the Welcome page."}  # fmt: skip
+                "message": f"{decision.message} A repetition of the exercise comes after "
+                           "that."}  # fmt: skip
 
     # --- processing ---------------------------------------------------------------------------
 

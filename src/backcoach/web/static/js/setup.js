@@ -57,6 +57,14 @@ function showCheck(message) {
   $("check-start").disabled = false;
 }
 
+/** Where a person refused by the safety check goes next, by the decision's code. */
+const WAY_ON = {
+  red_flag: ["/welcome/cleared", "record what a professional advised"],
+  sharp_pain_referral: ["/welcome/cleared", "record what a professional advised"],
+  sharp_pain_rest: ["/today", "today's advice"],
+  checkin_needed: ["/checkin", "the morning check-in"],
+};
+
 function showCalibration(message) {
   stopCheck();
   const status = $("calibration-status");
@@ -77,6 +85,13 @@ function showCalibration(message) {
     summary.replaceChildren("Practice and sessions count a repetition from ", strong,
       `. ${c.summary}`);
     $("forget-form").classList.remove("hidden");
+  } else if (message.status === "failed" && message.code) {
+    // Refused by the safety check (no disclaimer yet, a red flag, a rest day): the way on.
+    const [href, words] = WAY_ON[message.code] ?? ["/welcome", "the safety questions"];
+    const link = document.createElement("a");
+    link.href = href;
+    link.textContent = words;
+    status.replaceChildren(`Not stored: ${message.message} Next: `, link, ".");
   } else {
     status.textContent = message.status === "failed"
       ? `Not stored: ${message.message}` : message.message;
