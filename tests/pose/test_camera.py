@@ -30,6 +30,8 @@ def test_frames_arrive_newest_first_and_the_stream_ends(blank_video: Path) -> No
 def test_a_missing_camera_is_refused() -> None:
     with pytest.raises(CameraError, match="camera 9"):
         LatestFrameCamera(9)
+    with pytest.raises(CameraError, match="go up to 255"):
+        LatestFrameCamera(10**20)  # OpenCV's own error for this was a crash message
     with pytest.raises(CameraError, match="start at 0"):
         LatestFrameCamera(-1)
 

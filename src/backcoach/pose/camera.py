@@ -19,6 +19,10 @@ _FIRST_FRAME_TIMEOUT_S = 10.0
 _STALL_TIMEOUT_S = 5.0
 
 
+#: The highest camera number tried (computers number their cameras from 0, a few at most).
+MAX_CAMERA_INDEX = 255
+
+
 class CameraError(Exception):
     """The camera cannot be opened or stopped sending frames."""
 
@@ -33,6 +37,9 @@ class LatestFrameCamera:
     def __init__(self, source: int | str) -> None:
         if isinstance(source, int) and source < 0:
             raise CameraError(f"camera {source}: camera numbers start at 0")
+        if isinstance(source, int) and source > MAX_CAMERA_INDEX:
+            # OpenCV takes a C int and fails with an overload error beyond it.
+            raise CameraError(f"camera {source}: camera numbers go up to {MAX_CAMERA_INDEX}")
         self.index = source
         self._capture = cv2.VideoCapture(source)
         if not self._capture.isOpened():
