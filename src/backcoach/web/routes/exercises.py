@@ -6,10 +6,13 @@ files (``web.demos``); without them the page shows the steps as text.
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from backcoach.core.catalog import Exercise
 from backcoach.core.plan import current_dose, describe_dose
 from backcoach.pose.camera_check import QUESTIONS, placement_advice
 from backcoach.usecases import calibration as own_range
@@ -43,21 +46,29 @@ async def exercise_page(request: Request) -> Response:
                   decision=decision, blocked=stops_exercise(decision))  # fmt: skip
 
 
-async def practice_page(request: Request) -> Response:
-    """Live camera feedback on one exercise, outside a guided session (nothing is recorded).
-
-    Practice prescribes exercise, so it passes the one safety check like a session: with an
-    uncleared red flag the page shows the reason and advice instead of the camera (``web.gate``).
-    """
+def _camera_page(request: Request) -> tuple[Exercise, dict[str, Any]]:
+    """What the practice and setup pages share: the exercise, the one safety check (a stopping
+    decision shows the reason instead of the camera, ``web.gate``) and the profile's own range."""
     state = app_state(request)
     exercise = state.exercise(request.path_params["exercise_id"])
     profile = current_profile(request)
     decision = state.decision(profile)
     stored = own_range.stored_calibration(state.the_journal(), profile, exercise)
+    return exercise, {
+        "exercise": exercise, "images": state.pose_factory is not None,
+        "decision": decision, "blocked": stops_exercise(decision),
+        "calibration": None if stored is None else own_range.describe(exercise, stored),
+    }  # fmt: skip
+
+
+async def practice_page(request: Request) -> Response:
+    """Live camera feedback on one exercise, outside a guided session (nothing is recorded).
+
+    Practice prescribes exercise, so it passes the one safety check like a session.
+    """
+    exercise, shared = _camera_page(request)
     return render(request, "practice.html", f"Practise: {exercise.name}", page="practice",
-                  exercise=exercise, images=state.pose_factory is not None,
-                  decision=decision, blocked=stops_exercise(decision),
-                  calibration=None if stored is None else own_range.describe(exercise, stored))
+                  **shared)
 
 
 async def setup_page(request: Request) -> Response:
@@ -67,17 +78,10 @@ async def setup_page(request: Request) -> Response:
     this profile and lets the person forget it. Calibrating is a repetition of the exercise, so
     the page passes the same safety check as practice.
     """
-    state = app_state(request)
-    exercise = state.exercise(request.path_params["exercise_id"])
-    profile = current_profile(request)
-    decision = state.decision(profile)
-    stored = own_range.stored_calibration(state.the_journal(), profile, exercise)
-    return render(request, "setup.html", f"Set up: {exercise.name}", page="setup",
-                  exercise=exercise, images=state.pose_factory is not None,
-                  decision=decision, blocked=stops_exercise(decision),
+    exercise, shared = _camera_page(request)
+    return render(request, "setup.html", f"Set up: {exercise.name}", page="setup", **shared,
                   placement=placement_advice(exercise), questions=QUESTIONS,
                   demo=demo_assets(exercise).to_dict(),
-                  calibration=None if stored is None else own_range.describe(exercise, stored),
                   catalog_from=own_range.catalog_enter_deg(exercise),
                   forgotten=request.query_params.get("forgotten") == "1",
                   back=_safe_back(request.query_params.get("next", "")))  # fmt: skip
