@@ -6,13 +6,11 @@ estimate against the fonts a browser really uses.)"""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from importlib import resources
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from backcoach.core.records import SessionOutcome, SessionRecord, SetRecord, SetSource
 from backcoach.reports.svgcharts import pain_chart, pain_marks, range_chart, range_marks
@@ -20,22 +18,9 @@ from backcoach.reports.timeaxis import time_axis
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-        "--disable-gpu"]  # fmt: skip
 WIDTHS = {"phone-360": (360, 740), "laptop": (1366, 768)}
 SPANS = [1, 7, 10, 30, 92, 120, 365, 500, 730, 1461, 2922]  # one day to eight years
 END = date(2026, 11, 30)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 def _sessions(days: int) -> list[SessionRecord]:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from backcoach.core.records import (
     DisclaimerAck,
@@ -33,9 +33,6 @@ from backcoach.web.settings import WebSettings
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-        "--disable-gpu"]  # fmt: skip
 SIZES = {"phone-390": (390, 844), "laptop": (1366, 768)}
 NOW = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
 #: Before/after marks may share at most this part of the smaller one's box (anti-aliasing).
@@ -76,16 +73,6 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackgroundServe
             journal.add_session("default", record)
     with BackgroundServer(WebSettings(data_dir=data, pose_backend="none")) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 def _shots(tmp_path: Path) -> Path:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from icalendar import Calendar
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from backcoach.core.catalog import load_catalog
 from backcoach.core.records import (
@@ -32,9 +32,6 @@ from backcoach.web.settings import WebSettings
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-        "--disable-gpu"]  # fmt: skip
 SIZES = {"phone-360": (360, 740), "phone-390": (390, 844), "laptop": (1366, 768)}
 PAGES = ["/today", "/exercises", "/exercises/knee-to-chest", "/history", "/settings", "/learn",
          "/lan", "/session", "/function", "/welcome"]  # fmt: skip
@@ -70,16 +67,6 @@ def seed(data_dir: Path, profile: str = "default") -> None:
         journal.add_screening(profile, ScreeningRecord(NOW - timedelta(days=21), answers, ()))
         for record in sorted(sessions, key=lambda s: s.started_at):
             journal.add_session(profile, record)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
