@@ -60,13 +60,14 @@ def analyse_with_cli(path: Path, exercise: str) -> dict[str, Any]:
 
 def analyse_in_process() -> Analyse:
     """The function ``backcoach analyze`` calls, without a new interpreter per file."""
-    from backcoach.cli.analyze import analyse_landmark_file
     from backcoach.core.catalog import load_catalog
+    from backcoach.usecases.video_analysis import analyse_landmark_file
 
     catalog = load_catalog()
 
     def run(path: Path, exercise: str) -> dict[str, Any]:
-        result: dict[str, Any] = analyse_landmark_file(path, catalog.get(exercise)).to_dict()
+        summary = analyse_landmark_file(path, catalog.get(exercise)).summary
+        result: dict[str, Any] = summary.to_dict()
         return result
 
     return run

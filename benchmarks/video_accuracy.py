@@ -41,7 +41,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import statistics
 import sys
 import time
@@ -51,7 +50,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from rich.console import Console
 
 from backcoach.avatar.body import SKIN_TONES, Look
 from backcoach.avatar.clip import Staging, write_video
@@ -264,11 +262,9 @@ def analyse(plan: ClipPlan, video: Path, replay: bool) -> AnalysisSummary:
         for frame in frames:
             analyser.update(frame)
         return analyser.summary()
-    from backcoach.cli.analyze_video import analyse_video
+    from backcoach.usecases.video_analysis import analyse_video
 
-    quiet = Console(file=open(os.devnull, "w"), stderr=True)  # noqa: SIM115
-    result = analyse_video(video, exercise, err_console=quiet, save_landmarks=landmarks)
-    return result.summary
+    return analyse_video(video, exercise, save_landmarks=landmarks).summary
 
 
 CHECK_S = 3.0  # seconds of the clip's start the camera check sees

@@ -26,15 +26,6 @@ from backcoach.pose.landmark_file import LandmarkFileError
 from backcoach.usecases import calibration as own_range
 
 
-def analyse_landmark_file(
-    path: Path, exercise: Exercise, calibration: Calibration | None = None
-) -> AnalysisSummary:
-    """The summary of a landmark file (``usecases.video_analysis``; kept for scripts)."""
-    from backcoach.usecases import video_analysis
-
-    return video_analysis.analyse_landmark_file(path, exercise, calibration).summary
-
-
 def suggest_calibration(console: Console, file: Path, exercise: Exercise,
                         calibration: Calibration | None) -> None:  # fmt: skip
     """Re-offer calibration: a person was seen but nothing counted."""
