@@ -69,6 +69,7 @@ def test_the_camera_is_refused_where_a_session_would_be(tmp_path: Path) -> None:
     assert fresh.returncode == 1 and "disclaimer" in (fresh.stdout + fresh.stderr).lower()
     assert "camera 7" not in fresh.stderr  # refused before any camera is opened
     assert "Next step: backcoach disclaimer" in fresh.stdout
+    assert not (tmp_path / "data" / "journal.sqlite3").exists()  # looking creates no journal
     _ready(tmp_path)
     sharp = _cli(tmp_path, "sharp-pain", "--pain", "6")
     assert sharp.returncode == 0, sharp.stderr

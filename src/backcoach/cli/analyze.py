@@ -41,9 +41,7 @@ def suggest_calibration(console: Console, file: Path, exercise: Exercise,
 
 def stored_calibration(app_ctx: AppContext, exercise: Exercise) -> Calibration | None:
     """The profile's calibration for ``exercise``, if a journal exists and holds one."""
-    from backcoach.storage.database import DATABASE_FILENAME, resolve_data_dir
-
-    if not (resolve_data_dir(app_ctx.data_dir) / DATABASE_FILENAME).exists():
+    if not app_ctx.has_journal():
         return None  # analysing needs no journal: never create one just to look
     return own_range.stored_calibration(app_ctx.journal(), app_ctx.profile, exercise)
 

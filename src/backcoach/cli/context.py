@@ -45,11 +45,19 @@ class AppContext:
             self._journal = Journal.open(self.data_dir)
         return self._journal
 
+    def has_journal(self) -> bool:
+        """Whether a journal file exists: commands that only look must not create one."""
+        from backcoach.storage.database import DATABASE_FILENAME, resolve_data_dir
+
+        return self._journal is not None or (
+            resolve_data_dir(self.data_dir) / DATABASE_FILENAME).exists()
+
     def zone(self) -> tzinfo:
         """The person's time zone: the profile's (learned by the web app), else the system's."""
         from backcoach.localtime import profile_zone
 
-        return profile_zone(self.journal().get_settings(self.profile))
+        return profile_zone(self.journal().get_settings(self.profile)
+                            if self.has_journal() else {})  # fmt: skip
 
     def close(self) -> None:
         if self._journal is not None:

@@ -64,15 +64,11 @@ def current_decision(
 def require_exercise_allowed(app_ctx: AppContext, what: str) -> None:
     """Refuse ``what`` (exercising in front of the camera now) on the same gate as a session.
 
-    Why: `analyze --camera` and `--calibrate` ask the person to move now; a red flag, a rest day
+    Why: `analyze --camera` asks the person to move now; a red flag, a rest day
     after sharp pain or a missing disclaimer must stop them exactly as they stop a session.
     """
-    from backcoach.storage.database import DATABASE_FILENAME, resolve_data_dir
-
-    if not (resolve_data_dir(app_ctx.data_dir) / DATABASE_FILENAME).exists():
-        history = History()
-    else:
-        history = app_ctx.journal().history(app_ctx.profile)
+    # Looking creates no journal: without one, nothing is accepted yet.
+    history = app_ctx.journal().history(app_ctx.profile) if app_ctx.has_journal() else History()
     decision = current_decision(history, utc_now(), load_progression_rules(), app_ctx.zone())
     if not decision.allowed:
         print_decision(app_ctx.console, decision, load_screening())
