@@ -373,6 +373,7 @@ def main() -> None:
     parser.add_argument("--replay", action="store_true", help="analyse saved landmarks only")
     parser.add_argument("--render-only", action="store_true", help="make clips, do not analyse")
     parser.add_argument("--only", help="clips whose name contains this")
+    parser.add_argument("--shard", help="K/N: only every N-th clip from the K-th (parallel renders)")
     parser.add_argument("--list", action="store_true", help="list the clips and exit")
     parser.add_argument("--failures", action="store_true", help="print clips with wrong counts")
     args = parser.parse_args()
@@ -380,6 +381,9 @@ def main() -> None:
     plans = [p for p in plans if args.split == "all" or p.split == args.split]
     if args.only:
         plans = [p for p in plans if args.only in p.name]
+    if args.shard:
+        k, n = (int(x) for x in args.shard.split("/"))
+        plans = plans[k::n]
     if args.list:
         for p in plans:
             print(p.name, p.split, json.dumps(p.labels))
