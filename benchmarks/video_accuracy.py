@@ -69,7 +69,7 @@ from motion_accuracy import match_reps
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "out" / "video_accuracy"
-RENDER_VERSION = 1  # bump when the renderer changes what a clip looks like
+RENDER_VERSION = 2  # bump when the renderer changes what a clip looks like (2: framing centred)
 TARGETS = {"exact": 0.95, "off_by_one": 0.99, "side": 0.98, "hold_err_s": 0.7, "non_exercise": 0}
 
 AMPLITUDES = {"gentle": 0.0, "medium": 0.5, "full": 1.0}

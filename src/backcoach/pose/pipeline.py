@@ -26,6 +26,7 @@ import numpy as np
 from backcoach.core.catalog import BLAZEPOSE_LANDMARKS
 from backcoach.core.motion.types import PoseFrame
 from backcoach.pose.backend import Landmarks, PoseBackend
+from backcoach.pose.exposure import Brightener
 from backcoach.pose.orientation import (
     ROTATIONS_DEG,
     rotate_image,
@@ -80,6 +81,9 @@ class PipelineSettings:
     # turned sideways it found them in 70 % of frames where the unturned picture gave >= 80 %
     # (tests/pose/test_mediapipe_backend.py), so it stays off unless asked for.
     upright: bool | None = False
+    # Lift dim frames (mean grey below pose.exposure.TARGET_MEAN) with a gamma curve before the
+    # model sees them; the landmarks need no mapping back.
+    brighten: bool = False
     keep_full: bool = False  # keep full-size frames (for an annotated video)
 
 
@@ -158,6 +162,7 @@ class PoseTracker:
         self._failed: set[int] = set()  # rotations that lost a person seen before the turn
         self._next_t = -math.inf
         self._last: tuple[float, Landmarks] | None = None
+        self._brightener = Brightener() if settings.brighten else None
         self.stats = PipelineStats()
 
     def _backend(self, rotation_deg: int) -> PoseBackend:
@@ -172,7 +177,8 @@ class PoseTracker:
     def analyse(self, image: np.ndarray, t: float) -> Landmarks | None:
         """Run the model on ``image`` (already downscaled) and schedule the next analysed frame."""
         rotation = self.rotation_deg
-        found = self._backend(rotation).estimate(rotate_image(image, rotation), t)
+        seen = image if self._brightener is None else self._brightener(image)
+        found = self._backend(rotation).estimate(rotate_image(seen, rotation), t)
         landmarks = None if found is None else unrotate_landmarks(found, rotation)
         self.stats.frames_analysed += 1
         self.stats.rotations_used.add(rotation)

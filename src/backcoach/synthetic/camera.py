@@ -88,8 +88,8 @@ def _look_at(position: Array, target: Array, roll_deg: float) -> tuple[Array, Ar
 def place_camera(
     spec: CameraSpec, world: Array, posture: Posture, heading_deg: float, width: int, height: int
 ) -> Camera:
-    """Aim at the centre of all ``world`` points (n, 33, 3) and back off until they fill
-    ``spec.fill`` of the image."""
+    """Aim so the picture of all ``world`` points (n, 33, 3) is centred in the image, and back
+    off until it fills ``spec.fill`` of the image."""
     flat = world[:: max(1, len(world) // 400)].reshape(-1, 3)  # a few hundred poses suffice
     low, high = flat.min(axis=0), flat.max(axis=0)
     centre = (low + high) / 2
@@ -102,18 +102,26 @@ def place_camera(
     lens_y = spec.height_m if spec.height_m is not None else _TYPICAL_HEIGHT_M[posture]
     focal = (width / 2) / np.tan(np.radians(spec.fov_deg) / 2)
     distance = 3.0
-    for _ in range(4):
+    aim = centre.copy()
+    for _ in range(6):
         position = centre + toward * distance
         position[1] = lens_y
-        forward, right, up = _look_at(position, centre, spec.roll_deg)
+        forward, right, up = _look_at(position, aim, spec.roll_deg)
         cam = Camera(position, forward, right, up, float(focal), width, height)
         xy = cam.project(flat)[:, :2]
         span = max(np.ptp(xy[:, 0]), np.ptp(xy[:, 1]))
+        # Seen at an angle, the near end of the body looks bigger than the far end, so aiming
+        # at the body's centre puts the picture of it off-centre (a head or feet outside the
+        # frame at 40 degrees of yaw): aim where the picture's middle lands on the body.
+        mid_x = (xy[:, 0].min() + xy[:, 0].max()) / 2 - 0.5
+        mid_y = (xy[:, 1].min() + xy[:, 1].max()) / 2 - 0.5
+        depth = float((centre - position) @ forward)
+        aim = aim + (right * mid_x * width - up * mid_y * height) * depth / focal
         distance *= span / spec.fill
         distance = float(np.clip(distance, 0.8, 15.0))
     position = centre + toward * distance
     position[1] = lens_y
-    forward, right, up = _look_at(position, centre, spec.roll_deg)
+    forward, right, up = _look_at(position, aim, spec.roll_deg)
     return Camera(position, forward, right, up, float(focal), width, height, spec.offset)
 
 
