@@ -373,7 +373,7 @@ def main() -> None:
     parser.add_argument("--replay", action="store_true", help="analyse saved landmarks only")
     parser.add_argument("--render-only", action="store_true", help="make clips, do not analyse")
     parser.add_argument("--only", help="clips whose name contains this")
-    parser.add_argument("--shard", help="K/N: only every N-th clip from the K-th (parallel renders)")
+    parser.add_argument("--shard", help="K/N: every N-th clip from the K-th")
     parser.add_argument("--list", action="store_true", help="list the clips and exit")
     parser.add_argument("--failures", action="store_true", help="print clips with wrong counts")
     args = parser.parse_args()

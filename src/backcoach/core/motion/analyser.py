@@ -19,6 +19,14 @@ thresholds come from the exercise's ``[kinematics]`` data; the code only knows t
   a head carried forward is judged from its own resting position) it is at least that far
   above the resting level; measured below the rest range it moves both ranges down by up to
   the hysteresis, so the target is not put out of reach;
+* a position held well beyond the target is left once the signal is back half of the way from
+  its peak to the resting level, and is home (counted) within 35 % of the way from the resting
+  level to the peak: a pose model often reads the way back short (a tipped head returns to a
+  few degrees above its resting reading), so the absolute rest range alone could miss it; a new
+  movement must then rise from the lowest point of that way back;
+* with ``limits.target_excursion_deg`` the excursion is measured from the lowest resting level
+  of the last 5 s: the first degrees of a slow movement, still inside the rest range, lift the
+  resting level with them;
 * the target range is entered ``limits.target_tolerance_deg`` below its lower bound: pose
   models read a held position some degrees off, and a repetition still needs a position held
   still for ``min_hold_s``, which a partial movement that turns back does not have;
@@ -77,6 +85,10 @@ PHASE_NAMES = ("rest", "moving", "hold", "returning", "unsure")
 
 #: Time constant of the resting level (seconds).
 _BASELINE_TAU_S = 3.0
+#: A target set from the person's own resting level uses its lowest value over this many
+#: seconds: every exercise moves the signal up, and the first degrees of a slow movement, still
+#: inside the rest range, lift the resting level with them.
+_TARGET_BASE_S = 5.0
 #: Resting this long away from the resting level restarts it.
 _BASELINE_RESTART_S = 3.0
 #: The resting level follows every sample for this long after the start.
@@ -88,6 +100,11 @@ _PROGRESS_INTERVAL_S = 0.5
 #: Smoothing of the primary signal (One Euro filter settings, tuned on the benchmark).
 _MIN_CUTOFF_HZ = 0.5
 _BETA = 0.005
+#: A held position is left once the signal is back this share of the way from its peak to
+#: the resting level, and home once within this share of the way from the resting level to
+#: the peak (for positions held beyond the target: see ``_leave_level``, ``_home_level``).
+_LEAVE_SHARE = 0.5
+_HOME_SHARE = 0.35
 #: Still this long below the halfway mark while moving or returning: a new resting level.
 _STILL_S = 2.0
 #: Resting samples kept to time the start of the next movement (3 s at 60 frames/s).
@@ -222,6 +239,10 @@ class RepetitionAnalyser:
         self._rep: RepInProgress | None = None
         self._rest_t = 0.0  # last moment in the rest range
         self._baseline = 0.0  # the resting level of the filtered signal
+        self._bases: deque[tuple[float, float]] = deque()  # (t, resting level), see _TARGET_BASE_S
+        # Back home above the rest range (_home_level): the lowest value since, until the rest
+        # range is reached; a new movement must rise from it (the way back is still going on).
+        self._low_since_home: float | None = None
         self._offset = 0.0  # how far the ranges are moved (see _settle)
         self._away_s = 0.0  # resting time spent away from the resting level
         self._rest_age_s = 0.0  # resting time seen so far
@@ -340,7 +361,11 @@ class RepetitionAnalyser:
 
     @property
     def phase(self) -> str:
-        """The current phase name ("rest", "moving", "hold", ...), for displays."""
+        """The current phase name ("rest", "moving", "hold", ...), for displays; a repetition
+        counted before the rest range was reached is "returning" until it is (the pipeline
+        keeps its fastest frame rate while the person still moves)."""
+        if self._phase == REST and self._low_since_home is not None:
+            return PHASE_NAMES[RETURNING]
         return PHASE_NAMES[self._phase]
 
     # -- the state machine ---------------------------------------------------------------------
@@ -351,12 +376,17 @@ class RepetitionAnalyser:
         if phase == REST:
             if value <= self._rest_max:
                 self._rest_t = t
+                self._low_since_home = None
+            elif self._low_since_home is not None:
+                self._low_since_home = min(self._low_since_home, value)
             if self._homing is not None:
                 self._home(t, value, events)
             self._rest_ts.append(t)
             self._rest_vs.append(value)
             # The first moments at rest only learn the resting level, wherever it is.
-            if value > self._rest_exit and self._rest_age_s >= _BASELINE_WARMUP_S:
+            low = self._low_since_home
+            rising = low is None or value > low + 2.0 * self._half_h
+            if value > self._rest_exit and self._rest_age_s >= _BASELINE_WARMUP_S and rising:
                 self._start_rep(t, events)
             else:
                 self._settle(t, dt, value + self._offset)
@@ -403,6 +433,7 @@ class RepetitionAnalyser:
                                           hold_s=rep.in_target_s))
         elif phase == HOLD:
             # Hysteresis: the target range is left only below its exit threshold.
+            leave = self._leave_level(rep, leave)
             if toward < leave:
                 rep.in_target_s += dt / 2.0  # left somewhere within this frame interval
                 self._phase = RETURNING
@@ -410,18 +441,38 @@ class RepetitionAnalyser:
                     self._time_way_in(rep, t, events)
             else:
                 rep.in_target_s += dt
-        elif phase == RETURNING and toward >= leave + self._half_h:
+        elif phase == RETURNING and toward >= self._leave_level(rep, leave) + self._half_h:
             self._phase = HOLD  # back up after a dip: the hold goes on (noise, or a wobble)
             rep.in_target_s += dt
-        elif value <= self._rest_max:
+        elif value <= self._home_level(rep):
             if phase == MOVING:
                 self._abandon(t, events)
             else:
                 self._finish(t, events)
+                if value > self._rest_max:
+                    self._low_since_home = value
             return
         if self._phase == HOLD:
             rep.held.append(value)
         self._check(lms, t, dt, rep, self._phase, events)
+
+    def _leave_level(self, rep: RepInProgress, leave: float) -> float:
+        """Where a hold ends (compared with ``_toward_target``): the target's exit threshold,
+        or, for a position held well beyond it, once the signal has come back
+        ``_LEAVE_SHARE`` of the way from the peak to the resting level. A pose model often
+        reads the way back short (a head that tipped further than the target returns to a
+        few degrees above its resting reading), so an absolute exit alone could miss it."""
+        peak = self._toward_target(rep.peak)
+        base = self._toward_target(rep.base)
+        return max(leave, peak - max(2.0 * self._half_h, _LEAVE_SHARE * (peak - base)))
+
+    def _home_level(self, rep: RepInProgress) -> float:
+        """Where a repetition that reached its position is back at rest: the rest range, or
+        within ``_HOME_SHARE`` of the way from the resting level to the peak (see
+        ``_leave_level``); a movement that never reached the position needs the rest range."""
+        if rep.reached is None:
+            return self._rest_max
+        return max(self._rest_max, rep.base + _HOME_SHARE * (rep.peak - rep.base))
 
     def _reach(self, rep: RepInProgress, t: float, events: list[MotionEvent]) -> None:
         rep.reached = t
@@ -519,6 +570,7 @@ class RepetitionAnalyser:
         if self._rest_age_s < _BASELINE_WARMUP_S:  # the first second: its median (see update)
             self._baseline = filtered
             self._follow(self._baseline)
+            self._bases.clear()
             return
         if abs(filtered - base) > 2.0 * self._half_h:
             # A movement starting or ending, not the resting level; but resting somewhere else
@@ -527,10 +579,14 @@ class RepetitionAnalyser:
             if self._away_s < _BASELINE_RESTART_S:
                 return
             base = filtered
+            self._bases.clear()
         self._away_s = 0.0
         base += dt / (_BASELINE_TAU_S + dt) * (filtered - base)
         self._baseline = base
         self._follow(base)
+        self._bases.append((t, base))
+        while t - self._bases[0][0] > _TARGET_BASE_S:
+            self._bases.popleft()
 
     def _follow(self, base: float) -> None:
         """Move the ranges with the resting level ``base`` (see ``_settle``)."""
@@ -559,6 +615,7 @@ class RepetitionAnalyser:
         """Take ``value`` (compared as usual, after the offset) as the new resting level."""
         self._still.clear()
         self._baseline = value + self._offset
+        self._bases.clear()
         self._rest_age_s = max(self._rest_age_s, _BASELINE_WARMUP_S)
         self._away_s = 0.0
         self._follow(self._baseline)
@@ -575,7 +632,7 @@ class RepetitionAnalyser:
         rest; the tip of the head is judged from there)."""
         if not self._excursion:
             return self._target_enter, self._hold_exit
-        own = self._baseline + self._excursion
+        own = min([b for _, b in self._bases], default=self._baseline) + self._excursion
         if own <= self._target_enter:
             return self._target_enter, self._hold_exit
         return own, max(self._hold_exit, own - 2.0 * self._half_h)
