@@ -189,3 +189,35 @@ def test_count_never_decreases_and_every_rep_has_a_hold(
         for rep in summary.rep_events:
             assert rep.hold_s >= KTC.kinematics.min_hold_s
             assert rep.start <= rep.end
+
+
+def test_a_way_back_read_short_still_ends_the_repetition(stick: dict[str, Any]) -> None:
+    # The pose model reads the return from 120 degrees only down to 42 (above the rest range,
+    # 35): the repetition is still home, and the next one is a repetition of its own.
+    track = stick["ramp"]([(0, 5), (2, 5), (2.5, 120), (4, 120), (2.5, 42), (1, 42),
+                           (2.5, 120), (4, 120), (2.5, 5), (2, 5)])  # fmt: skip
+    analyser = create_analyser(KTC)
+    events = [e for f in _lying_frames(stick, track) for e in analyser.update(f)]
+    assert analyser.summary().reps == 2
+    assert [e.kind for e in events].count(EventKind.REP_STARTED) == 2  # none on the way down
+
+
+def test_a_dip_in_the_hold_is_not_the_way_back(stick: dict[str, Any]) -> None:
+    # A wobble a third of the way down during the hold does not end the repetition.
+    track = stick["ramp"]([(0, 5), (2, 5), (2.5, 120), (2, 120), (0.5, 85), (0.5, 120),
+                           (2, 120), (2.5, 5), (2, 5)])  # fmt: skip
+    assert analyse_frames(KTC, _lying_frames(stick, track)).reps == 1
+
+
+def test_a_slow_start_does_not_lift_the_resting_level_the_tip_is_judged_from(
+    stick: dict[str, Any],
+) -> None:
+    # A head carried forward (30 degrees at rest) tipped 8 degrees further over 5 s: the first
+    # degrees of the movement, still inside the rest range, must not raise the level the
+    # neck's excursion is measured from.
+    neck = load_catalog().get("neck-flexion")
+    track = stick["ramp"]([(0, 30), (3, 30), (5, 38), (4, 38), (3, 30), (3, 30)])
+    assert analyse_frames(neck, stick["frames"]([stick["seated"](a) for a in track])).reps == 1
+    # ... while a drift of 3 degrees is no repetition
+    still = stick["ramp"]([(0, 30), (3, 30), (5, 33), (4, 33), (3, 30), (3, 30)])
+    assert analyse_frames(neck, stick["frames"]([stick["seated"](a) for a in still])).reps == 0
