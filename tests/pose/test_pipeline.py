@@ -15,7 +15,7 @@ from backcoach.core.motion.types import AnalysisSummary, PoseFrame
 from backcoach.pose.pipeline import PipelineSettings, motion_speed, run_video
 from backcoach.pose.replay_backend import ReplayBackend
 from backcoach.synthetic import generate, simple_spec
-from backcoach.usecases.video_analysis import activity
+from backcoach.usecases.video_analysis import activity, default_backend
 
 
 def _blank_video(make_video: Callable[..., Path], path: Path, frames: int) -> Path:
@@ -148,3 +148,25 @@ def test_nobody_found_yet_is_looked_for_at_quarter_turns() -> None:
     turns = _rotations(AUTO, [None] * 40)
     assert turns[:9] == [0] * 9 and set(turns) == {0, 90, 180, 270}
     assert _rotations(PipelineSettings(), [None] * 40) == [0] * 40
+
+
+def test_a_dim_room_is_brightened_for_the_model(
+    tmp_path: Path, demo_video: Path, make_reencoded: Callable[..., Path]
+) -> None:
+    # A real person filmed in a room at a fifth of its light, with sensor noise: the model
+    # finds nobody in the picture as it is, and finds them once it is brightened.
+    rng = np.random.default_rng(0)
+
+    def dim(frame: np.ndarray) -> np.ndarray:
+        noisy = frame * 0.18 + rng.normal(0.0, 2.0, frame.shape)
+        return np.clip(noisy, 0, 255).astype(np.uint8)
+
+    video = make_reencoded(demo_video, tmp_path / "dim.mp4", seconds=7.0, width=640, transform=dim)
+    found = {}
+    for brighten in (False, True):
+        stats, stream = run_video(video, default_backend, PipelineSettings(brighten=brighten))
+        for _ in stream:
+            pass
+        found[brighten] = stats.person_ratio
+    assert found[False] < 0.1
+    assert found[True] > found[False] + 0.25
