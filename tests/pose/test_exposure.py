@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from backcoach.pose.exposure import MIN_GAMMA, TARGET_MEAN, Brightener, gamma_for, mean_grey
+from backcoach.pose.exposure import (
+    DIM_BELOW,
+    MIN_GAMMA,
+    TARGET_MEAN,
+    Brightener,
+    gamma_for,
+    mean_grey,
+)
 
 
 def _grey(level: int, size: tuple[int, int] = (90, 160)) -> np.ndarray:
@@ -37,14 +44,15 @@ def test_the_curve_keeps_the_order_of_grey_levels_and_black_and_white() -> None:
     assert np.all(np.diff(out) >= 0)
 
 
-@pytest.mark.parametrize(("mean", "expected"), [(200.0, 1.0), (0.0, 1.0), (TARGET_MEAN, 1.0)])
-def test_no_curve_for_bright_or_black_pictures(mean: float, expected: float) -> None:
-    assert gamma_for(mean) == expected
+@pytest.mark.parametrize("mean", [200.0, 0.0, TARGET_MEAN, DIM_BELOW])
+def test_no_curve_for_bright_or_black_pictures(mean: float) -> None:
+    assert gamma_for(mean) == 1.0
 
 
 def test_the_curve_is_never_stronger_than_the_floor() -> None:
     assert gamma_for(2.0) == MIN_GAMMA
-    assert MIN_GAMMA < gamma_for(60.0) < 1.0
+    assert MIN_GAMMA < gamma_for(40.0) < 1.0
+    assert gamma_for(60.0) == 1.0  # not dim: left alone
 
 
 def test_the_curve_follows_a_change_of_light_gradually() -> None:

@@ -8,7 +8,7 @@ every frame. Frames are RGB ``uint8`` arrays; ``degrade.py`` makes them look lik
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import cv2
@@ -37,6 +37,7 @@ from backcoach.synthetic.poses import posture_of
 from backcoach.synthetic.skeleton import INDEX, body_axes
 
 _CHUNK = 32  # frames skinned at once
+_WALL_CLEARANCE_M = 0.6  # the wall behind a camera is at least this far behind it
 
 
 @dataclass(frozen=True)
@@ -57,12 +58,24 @@ def settle(vertices: Array, posture: str) -> Array:
     return np.asarray(vertices - (lowest - floor)[:, None, None] * np.array([0, 1, 0]))
 
 
+def room_around(room: Room, centre: Array, *cameras: Camera | None) -> Room:
+    """``room``, made larger if a camera would stand outside it: a person films from inside
+    their room, and a wall between the lens and the body would hide them (a standing body
+    filled to 80 % of a narrow lens's picture needs the camera about 5 m away)."""
+    need = room.half_size_m
+    for camera in cameras:
+        if camera is not None:
+            off = np.abs(np.asarray(camera.position)[[0, 2]] - centre[[0, 2]])
+            need = max(need, float(off.max()) + _WALL_CLEARANCE_M)
+    return room if need == room.half_size_m else replace(room, half_size_m=need)
+
+
 def _scene(seq: SyntheticSequence, staging: Staging, body: ShapedBody, first: Array) -> Geometry:
     posture = posture_of(seq.spec.exercise_id)
     axes = body_axes(posture, seq.spec.heading_deg)  # type: ignore[arg-type]
     hips = (seq.world[0, INDEX["left_hip"]] + seq.world[0, INDEX["right_hip"]]) / 2
     centre = seq.world.reshape(-1, 3).mean(axis=0)
-    room = staging.room
+    room = room_around(staging.room, centre, staging.camera or seq.camera, staging.show_camera)
     geometry = room_geometry(room, centre)
     if staging.show_camera is not None:
         shown = staging.show_camera
