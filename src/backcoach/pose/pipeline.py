@@ -79,7 +79,8 @@ class PipelineSettings:
     # the rendered lying clips of benchmarks/video_accuracy.py (tuning split) None kept the
     # person found in more frames (75-99 % instead of 47-96 %), but on a real person's video
     # turned sideways it found them in 70 % of frames where the unturned picture gave >= 80 %
-    # (tests/pose/test_mediapipe_backend.py), so it stays off unless asked for.
+    # (tests/pose/test_mediapipe_backend.py), so it stays off unless asked for (the analysis of
+    # an exercise done lying down asks for True: usecases.video_analysis.settings_for).
     upright: bool | None = False
     # Lift dark frames (mean grey below pose.exposure.DIM_BELOW) with a gamma curve before the
     # model sees them; the landmarks need no mapping back. On the rendered clips of
