@@ -7,7 +7,7 @@ Seeded clips (``clip_plans``) are acted out by the synthetic body (``backcoach.s
 project's one definition of each exercise's movement), rendered by the avatar
 (``backcoach.avatar``: MakeHuman's CC0 body, clothed, in a furnished room, lit, with a shadow),
 degraded like a webcam and written as MP4. Each clip then goes through the same function as
-``backcoach analyze VIDEO`` (``cli.analyze_video.analyse_video``: decoding, MediaPipe, the
+``backcoach analyze VIDEO`` (``usecases.video_analysis.analyse_video``: decoding, MediaPipe, the
 exercise's analyser), and its landmarks are saved beside it.
 
 Videos and landmarks are cached under ``out/video_accuracy/`` (git-ignored), keyed by the clip's

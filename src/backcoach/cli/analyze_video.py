@@ -32,7 +32,7 @@ from backcoach.usecases.video_analysis import (
     is_video_file,
 )
 
-__all__ = ["analyse_camera", "analyse_video", "is_video_file", "run"]
+__all__ = ["analyse_camera", "is_video_file", "run"]
 
 
 @contextmanager
@@ -50,29 +50,6 @@ def _progress(console: Console, label: str) -> Iterator[Callable[[int, int], Non
                 progress.update(task, completed=done, total=max(expected, done))
 
         yield update
-
-
-def analyse_video(
-    path: Path,
-    exercise: Exercise,
-    *,
-    err_console: Console,
-    save_landmarks: Path | None = None,
-    annotate: Path | None = None,
-    plot: Path | None = None,
-    backend_factory: BackendFactory = default_backend,
-    calibration: Calibration | None = None,
-) -> VideoResult:
-    """The use case's ``analyse_video`` with a progress bar; ``InputError`` on bad input."""
-    try:
-        with _progress(err_console, f"Analysing {path.name}") as on_frame:
-            return video_analysis.analyse_video(
-                path, exercise, progress=on_frame, save_landmarks=save_landmarks,
-                annotate=annotate, plot=plot, backend_factory=backend_factory,
-                calibration=calibration,
-            )  # fmt: skip
-    except VideoAnalysisError as exc:
-        raise InputError(str(exc)) from None
 
 
 def print_video_notes(console: Console, path: Path, result: VideoResult) -> None:
@@ -172,8 +149,14 @@ def run(
             print_summary(console, exercise, summary)
         return
     assert file is not None
-    result = analyse_video(file, exercise, err_console=err, save_landmarks=save_landmarks,
-                           annotate=annotate, plot=plot, calibration=calibration)
+    try:
+        with _progress(err, f"Analysing {file.name}") as on_frame:
+            result = video_analysis.analyse_video(
+                file, exercise, progress=on_frame, save_landmarks=save_landmarks,
+                annotate=annotate, plot=plot, calibration=calibration,
+            )  # fmt: skip
+    except VideoAnalysisError as exc:
+        raise InputError(str(exc)) from None
     if json_output:
         if result.stats.frames_with_person == 0:
             err.print(f"backcoach: no person was found in {file}")
