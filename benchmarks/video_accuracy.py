@@ -367,6 +367,14 @@ def _print_table(title: str, rows: dict[str, Tally]) -> None:
                                                                                 strict=True)))
 
 
+def _shard(text: str) -> tuple[int, int]:
+    """``K/N`` (0 <= K < N) for ``--shard``."""
+    k, _, n = text.partition("/")
+    if not (k.isdigit() and n.isdigit() and int(k) < int(n)):
+        raise argparse.ArgumentTypeError(f"{text!r}: give K/N with 0 <= K < N, e.g. 0/2")
+    return int(k), int(n)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--per-exercise", type=int, default=12)
@@ -376,7 +384,7 @@ def main() -> None:
     parser.add_argument("--replay", action="store_true", help="analyse saved landmarks only")
     parser.add_argument("--render-only", action="store_true", help="make clips, do not analyse")
     parser.add_argument("--only", help="clips whose name contains this")
-    parser.add_argument("--shard", help="K/N: every N-th clip from the K-th")
+    parser.add_argument("--shard", type=_shard, help="K/N: every N-th clip from the K-th")
     parser.add_argument("--list", action="store_true", help="list the clips and exit")
     parser.add_argument("--failures", action="store_true", help="print clips with wrong counts")
     args = parser.parse_args()
@@ -385,7 +393,7 @@ def main() -> None:
     if args.only:
         plans = [p for p in plans if args.only in p.name]
     if args.shard:
-        k, n = (int(x) for x in args.shard.split("/"))
+        k, n = args.shard
         plans = plans[k::n]
     if args.list:
         for p in plans:

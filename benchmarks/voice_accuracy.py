@@ -345,6 +345,20 @@ def _evaluate(
     return {p: hits[p] / n for p, n in totals.items()}, false, confusions
 
 
+def _read_cache(cache: Path, key: tuple[object, ...]) -> dict[float, list[list[Detection]]]:
+    """The saved runs in ``cache`` if they were made for ``key``; none if made for others."""
+    try:
+        saved = pickle.loads(cache.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError) as exc:
+        raise SystemExit(f"voice_accuracy: {cache} is not a --cache file ({exc}); "
+                         "remove it or name another") from None  # fmt: skip
+    if not isinstance(saved, dict) or saved.get("key") != key:
+        print(f"  {cache} holds runs of other clips or phrases: running again")
+        return {}
+    raw: dict[float, list[list[Detection]]] = saved["raw"]
+    return raw
+
+
 def tune(
     vocabulary: VoiceVocabulary, sentences: list[str], minutes: float, cache_path: str | None
 ) -> None:
@@ -356,23 +370,25 @@ def tune(
     choice among rivals, maximising the summed detection rate minus confusions, with no false
     accept in the non-command audio allowed.
     """
+    raw: dict[float, list[list[Detection]]] = {}
+    cache = Path(cache_path) if cache_path else None
+    # The runs depend on the clips and the phrases, so the cache only serves the same ones.
+    key = (minutes, tuple(p.text for p in vocabulary.phrases))
+    if cache and cache.exists():
+        raw = _read_cache(cache, key)
     conditions = [("clean", None), *[(n, 10.0) for n in NOISES], ("babble", 5.0)]
     half = sentences[: len(sentences) // 2]
     clips, negatives = build_split(
         vocabulary, half, tuning_voices(), list(TUNING_BABBLE), 1, minutes, conditions
     )
     print(f"tuning: {len(clips)} command clips, {negatives.size / RATE / 60:.1f} min negatives")
-    raw: dict[float, list[list[Detection]]] = {}
-    cache = Path(cache_path) if cache_path else None
-    if cache and cache.exists():
-        raw = pickle.loads(cache.read_bytes())
     for threshold in [t for t in THRESHOLD_GRID if t not in raw]:
         spotter = _RawSpotter(with_thresholds(vocabulary, dict.fromkeys(
             (p.text for p in vocabulary.phrases), threshold)))  # fmt: skip
         raw[threshold] = [_raw(spotter, c.samples) for c in clips] + [_raw(spotter, negatives)]
         print(f"  threshold {threshold:.0e} run", flush=True)
         if cache:
-            cache.write_bytes(pickle.dumps(raw))
+            cache.write_bytes(pickle.dumps({"key": key, "raw": raw}))
     per_clip = len(clips) / len(vocabulary.phrases)
 
     def objective(thresholds: dict[str, float]) -> float:
