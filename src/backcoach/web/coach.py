@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from backcoach.core.catalog import Exercise
 from backcoach.core.motion.calibration import Calibration
@@ -25,10 +25,8 @@ class FrameError(ValueError):
     """A frame the protocol cannot use (not a JPEG, wrong landmark shape); the message says why."""
 
 
-class PoseEstimator(Protocol):
-    """What the coach needs from a pose backend (see ``backcoach.pose``)."""
-
-    def estimate(self, image_bgr: Any, t: float) -> Sequence[Sequence[float]] | None: ...
+#: Landmarks for a picture at time t (``PoseTracker.analyse``: the model behind the pipeline).
+Estimate = Callable[[Any, float], Sequence[Sequence[float]] | None]
 
 
 AnalyserFactory = Callable[..., Any]  # (exercise, *, aspect_ratio, calibration) -> analyser
@@ -142,9 +140,9 @@ class LiveCoach:
         self.check_time(t)
         return self._analyse(landmarks, t, 1.0)
 
-    def image_frame(self, image_bgr: Any, t: float, backend: PoseEstimator) -> CoachResult:
+    def image_frame(self, image_bgr: Any, t: float, estimate: Estimate) -> CoachResult:
         self.check_time(t)
-        found = backend.estimate(image_bgr, t)
+        found = estimate(image_bgr, t)
         height, width = image_bgr.shape[:2]
         return self._analyse(_rounded(found), t, width / height if height else 1.0)
 

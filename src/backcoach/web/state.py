@@ -30,8 +30,8 @@ from backcoach.web.errors import InputError
 from backcoach.web.settings import WebSettings
 
 if TYPE_CHECKING:
+    from backcoach.pose.backend import PoseBackend
     from backcoach.storage import Journal
-    from backcoach.web.coach import PoseEstimator
     from backcoach.web.sessions import SessionHub
     from backcoach.web.writer import JournalWriter
 
@@ -39,7 +39,7 @@ PROFILE_COOKIE = "backcoach_profile"
 ZONE_COOKIE = "backcoach_tz"  # the browser's IANA time zone, set by static/js/zone.js
 _READ_WAIT_S = 0.5  # how long a read waits for session writes still queued
 JournalFactory = Callable[[], "Journal"]
-PoseFactory = Callable[[], "PoseEstimator"]
+PoseFactory = Callable[[], "PoseBackend"]
 _T = TypeVar("_T")
 
 

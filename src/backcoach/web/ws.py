@@ -31,12 +31,12 @@ from backcoach.core.motion.calibration import Calibration
 from backcoach.core.motion.types import EventKind
 from backcoach.core.safety import SafetyDecision
 from backcoach.pose.backend import PoseBackendError
+from backcoach.pose.pipeline import PoseTracker
 from backcoach.usecases import calibration as own_range
 from backcoach.web.coach import (
     CoachResult,
     FrameError,
     LiveCoach,
-    PoseEstimator,
     decode_jpeg,
     validate_landmarks,
 )
@@ -140,7 +140,7 @@ class CoachConnection:
         self.dropped = 0
         self.pending: _Frame | None = None
         self.wake = asyncio.Event()
-        self.backend: PoseEstimator | None = None
+        self.tracker: PoseTracker | None = None  # made at the first picture (see _tracker)
         self._backend_lock = threading.Lock()  # one frame at a time; closing waits for it
 
     def _new_coach(self, exercise: Exercise) -> LiveCoach:
@@ -291,10 +291,7 @@ class CoachConnection:
                 result = self.coach.landmarks_frame(frame.landmarks, frame.t)
             else:
                 image = decode_jpeg(frame.jpeg, self.settings.image_limits)
-                if self.backend is None and self.state.pose_factory is not None:
-                    self.backend = self.state.pose_factory()
-                assert self.backend is not None
-                result = self.coach.image_frame(image, frame.t, self.backend)
+                result = self.coach.image_frame(image, frame.t, self._tracker().analyse)
         except FrameError as exc:
             raise ProtocolViolation(CLOSE_INVALID, str(exc)) from None
         except PoseBackendError as exc:
@@ -357,12 +354,27 @@ class CoachConnection:
             if setup.calibration is not None:
                 await self._store(setup.calibration)
 
+    def _tracker(self) -> PoseTracker:
+        """The pose stream for the exercise coached, run as ``backcoach analyze`` runs it
+        (``usecases.video_analysis.settings_for``: dark pictures brightened, a lying body turned
+        upright). Made again only when another exercise needs other settings."""
+        from backcoach.usecases.video_analysis import settings_for  # deferred: loads matplotlib
+
+        factory = self.state.pose_factory
+        assert factory is not None  # pictures are refused without a pose model
+        wanted = settings_for(self.coach.exercise, keep_full=False)
+        if self.tracker is not None and self.tracker.settings != wanted:
+            self.tracker.close()
+            self.tracker = None
+        if self.tracker is None:
+            self.tracker = PoseTracker(factory, wanted)
+        return self.tracker
+
     def close_backend(self) -> None:
         with self._backend_lock:
-            close = getattr(self.backend, "close", None)
-            if callable(close):
-                close()
-            self.backend = None
+            if self.tracker is not None:
+                self.tracker.close()
+            self.tracker = None
 
 
 async def _close(
