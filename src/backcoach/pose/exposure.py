@@ -55,22 +55,17 @@ class Brightener:
 
     def __init__(self, target: float = TARGET_MEAN) -> None:
         self.target = target
-        self._gamma: float | None = None
-        self._table: np.ndarray | None = None
-
-    @property
-    def gamma(self) -> float:
-        """The curve last applied (1 = the frame went to the model unchanged)."""
-        return self._gamma or 1.0
+        self.gamma = 1.0  # the curve wanted now (1 = frames go to the model unchanged)
+        self._started = False
+        self._table: tuple[float, np.ndarray] | None = None  # (its gamma, the lookup table)
 
     def __call__(self, image_bgr: np.ndarray) -> np.ndarray:
         wanted = gamma_for(mean_grey(image_bgr), self.target)
-        if self._gamma is not None:
-            wanted = self._gamma + 0.3 * (wanted - self._gamma)  # lighting changes slowly
-        if wanted > 0.98:
-            self._gamma = wanted
+        # lighting changes slowly: follow it by a share per frame after the first
+        self.gamma = self.gamma + 0.3 * (wanted - self.gamma) if self._started else wanted
+        self._started = True
+        if self.gamma > 0.98:
             return image_bgr
-        if self._table is None or self._gamma is None or abs(wanted - self._gamma) > 0.01:
-            self._table = _curve(wanted)
-            self._gamma = wanted
-        return cv2.LUT(image_bgr, self._table)
+        if self._table is None or abs(self._table[0] - self.gamma) > 0.01:
+            self._table = (self.gamma, _curve(self.gamma))
+        return cv2.LUT(image_bgr, self._table[1])
